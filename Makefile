@@ -1,0 +1,24 @@
+# faiss-rebuild — the two commands of the quick start are `make demo` and `make test`.
+SHELL := /bin/bash
+MVN_FLAGS ?= -B -q
+ENV := source scripts/env.sh &&
+
+.PHONY: deps build test demo bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@$(ENV) mvn $(MVN_FLAGS) -DskipTests install
+
+test: deps
+	@$(ENV) mvn $(MVN_FLAGS) install
+
+demo: build
+	@bin/faiss-rebuild demo
+
+bench: build
+	@bench/run.sh
+
+clean:
+	@$(ENV) mvn $(MVN_FLAGS) clean

@@ -1,0 +1,13 @@
+package dev.faissrebuild.builder;
+
+import dev.faissrebuild.faiss.Metric;
+import java.nio.file.Path;
+
+/**
+ * An index file the builder wrote, and what went into it.
+ *
+ * @param peakRssBytes the building process's resident-memory high-water mark after the build
+ */
+public record BuiltIndex(Path path, String sha256, long sizeBytes, int dimension, long ntotal, String factory, Metric metric,
+                         int nlist, int nprobe, long trainingRows, double buildSeconds, long peakRssBytes,
+                         Path embeddings, String embeddingsSha256) {}
