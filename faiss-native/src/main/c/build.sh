@@ -15,7 +15,7 @@ mkdir -p "$out_dir"
 if [[ -f "$out" && "$out" -nt "$src_dir/faiss_shim.cpp" && "$out" -nt "$libfaiss" && "$out" -nt "$0" ]]; then
   exit 0  # up to date
 fi
-${CXX:-g++} -O2 -std=c++17 -shared -fPIC -fopenmp -Wall \
+${CXX:-g++} -O3 -std=c++17 -shared -fPIC -fopenmp -Wall \
   "$src_dir/faiss_shim.cpp" \
   -Wl,--whole-archive "$libfaiss" -Wl,--no-whole-archive \
   -lblas -llapack -ldl -Wl,--no-undefined \

@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +25,7 @@
 #include <faiss/AutoTune.h>
 #include <faiss/Index.h>
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexFlatCodes.h>
 #include <faiss/IndexIVF.h>
 #include <faiss/IndexIVFPQ.h>
 #include <faiss/IndexPQ.h>
@@ -132,6 +134,16 @@ int fr_index_add(void* idx, int64_t n, const float* x, int nthreads, char* err, 
     });
 }
 
+// Capacity for n more vectors in a flat index, so adding in chunks does not reallocate and copy
+// the whole code array once per chunk. Other index types grow per inverted list; nothing to do.
+int fr_index_reserve(void* idx, int64_t n, char* err, size_t errlen) {
+    return guarded(err, errlen, [&] {
+        if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(as_index(idx))) {
+            flat->codes.reserve((flat->ntotal + n) * flat->code_size);
+        }
+    });
+}
+
 int fr_index_search(void* idx, int64_t n, const float* x, int64_t k, float* distances, int64_t* labels,
                     int nthreads, char* err, size_t errlen) {
     return guarded(err, errlen, [&] {
@@ -210,9 +222,22 @@ int fr_knn_exact(const float* queries, int64_t nq, const float* db, int64_t nb, 
 }
 
 // Index of the first NaN or infinite value among n floats, or -1 when all are finite.
+// A float is non-finite exactly when its 8 exponent bits are all ones; testing the bits in blocks
+// lets the compiler vectorise the common all-finite case, and only a flagged block is rescanned.
 int64_t fr_first_non_finite(const float* x, int64_t n) {
-    for (int64_t i = 0; i < n; i++) {
-        if (!std::isfinite(x[i])) return i;
+    const int64_t block = 4096;
+    for (int64_t start = 0; start < n; start += block) {
+        const int64_t end = std::min(n, start + block);
+        uint32_t flagged = 0;
+        for (int64_t i = start; i < end; i++) {
+            uint32_t bits;
+            std::memcpy(&bits, x + i, sizeof bits);
+            flagged |= (bits & 0x7f800000u) == 0x7f800000u;
+        }
+        if (flagged == 0) continue;
+        for (int64_t i = start; i < end; i++) {
+            if (!std::isfinite(x[i])) return i;
+        }
     }
     return -1;
 }

@@ -41,7 +41,7 @@ public final class IndexBuilder {
             try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
                 index.threads(request.threads());
                 long trained = train(index, vectors, plan.trainingRows());
-                vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> index.add(chunk, n));
+                addAll(index, vectors);
                 int nprobe = request.nprobe() > 0 ? request.nprobe() : plan.nprobe();
                 if (nprobe > 0) index.setNprobe(nprobe);
                 DurableFiles.replace(request.output(), index::write);
@@ -55,6 +55,12 @@ public final class IndexBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + request.output(), e);
         }
+    }
+
+    /** Adds every vector, checked and in chunks straight from the mapping; room is reserved first where that helps. */
+    public static void addAll(Index index, NpyMatrix vectors) {
+        index.reserve(vectors.rows());
+        vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> index.add(chunk, n));
     }
 
     /** Returns the rows trained on. Trains on all vectors in place when they fit the budget, else on a seeded random sample copied out. */

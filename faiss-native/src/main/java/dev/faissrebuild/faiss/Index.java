@@ -101,6 +101,12 @@ public final class Index implements AutoCloseable {
                 (e, len) -> (int) Shim.INDEX_ADD.invokeExact(h, n, vectors, threads, e, len)));
     }
 
+    /** Makes room for {@code n} more vectors up front where the index type allows (flat), so chunked adds do not copy. */
+    public void reserve(long n) {
+        run("reserve", h -> Shim.check("reserve " + n + " vectors in " + origin,
+                (e, len) -> (int) Shim.INDEX_RESERVE.invokeExact(h, n, e, len)));
+    }
+
     public SearchResult search(float[] queries, int k) {
         try (Arena arena = Arena.ofConfined()) {
             return search(arena.allocateFrom(JAVA_FLOAT, queries), rowsOf(queries), k);

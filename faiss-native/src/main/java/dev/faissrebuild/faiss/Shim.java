@@ -27,6 +27,7 @@ final class Shim {
     static final MethodHandle INDEX_FREE = handle("fr_index_free", FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle INDEX_TRAIN = fallible("fr_index_train", ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT);
     static final MethodHandle INDEX_ADD = fallible("fr_index_add", ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT);
+    static final MethodHandle INDEX_RESERVE = fallible("fr_index_reserve", ADDRESS, JAVA_LONG);
     static final MethodHandle INDEX_SEARCH =
             fallible("fr_index_search", ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT);
     static final MethodHandle INDEX_NTOTAL = handle("fr_index_ntotal", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
