@@ -1,0 +1,46 @@
+package dev.faissrebuild.events;
+
+import java.util.List;
+
+/**
+ * Every topic, in one place. Per-index topics are keyed {@code "24h/ivfpq"} and have enough partitions
+ * for the 8 indices to be processed in parallel; each topic has exactly one writing service.
+ */
+public final class Topics {
+    /** Manual rebuild commands from the CLI and the HTTP API. Writer: CLI / API. Reader: trigger. */
+    public static final String REBUILD_COMMANDS = "faiss.rebuild.commands";
+    /** "Embeddings updated" events of the upstream pipeline. Writer: upstream. Reader: trigger. */
+    public static final String EMBEDDINGS_UPDATED = "faiss.embeddings.updated";
+    /** What the trigger made of each command (accepted, coalesced, skipped). Writer: trigger. */
+    public static final String COMMAND_RESULTS = "faiss.rebuild.command-results";
+    /** One RebuildRequested per index. Writer: trigger. Reader: builders. */
+    public static final String REBUILD_REQUESTED = "faiss.rebuild.requested";
+    /** IndexBuilt / BuildFailed. Writer: builders. Readers: validators, deployer, notifier. */
+    public static final String INDEX_BUILT = "faiss.index.built";
+    /** IndexValidated / IndexRejected. Writer: validators. Readers: deployer, notifier. */
+    public static final String INDEX_VALIDATED = "faiss.index.validated";
+    /** GenerationDeployed / DeployFailed / RolledBack. Writer: deployer. Readers: trigger, notifier, readers. */
+    public static final String INDEX_DEPLOYED = "faiss.index.deployed";
+    /** Alerts raised by any service's monitor. Reader: notifier. */
+    public static final String ALERTS = "faiss.alerts";
+    /** Records no worker could decode or process, with the reason in headers. */
+    public static final String DEAD_LETTER = "faiss.deadletter";
+
+    /** Partitions of per-index topics: at least the 8 indices, so all can be worked on at once. */
+    public static final int PER_INDEX_PARTITIONS = 8;
+
+    private Topics() {}
+
+    public static List<TopicSpec> all() {
+        return List.of(
+                new TopicSpec(REBUILD_COMMANDS, 1),
+                new TopicSpec(EMBEDDINGS_UPDATED, 1),
+                new TopicSpec(COMMAND_RESULTS, 1),
+                new TopicSpec(REBUILD_REQUESTED, PER_INDEX_PARTITIONS),
+                new TopicSpec(INDEX_BUILT, PER_INDEX_PARTITIONS),
+                new TopicSpec(INDEX_VALIDATED, PER_INDEX_PARTITIONS),
+                new TopicSpec(INDEX_DEPLOYED, 1),
+                new TopicSpec(ALERTS, 1),
+                new TopicSpec(DEAD_LETTER, 1));
+    }
+}
