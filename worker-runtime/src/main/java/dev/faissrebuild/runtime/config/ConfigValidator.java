@@ -1,0 +1,135 @@
+package dev.faissrebuild.runtime.config;
+
+import dev.faissrebuild.model.Horizon;
+import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.schedule.CronSchedule;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Checks every value of a configuration and reports all problems at once, each with field, value and expectation. */
+final class ConfigValidator {
+    private static final Set<String> CHANNELS = Set.of("log", "slack", "email", "webhook");
+    private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+    private static final Set<String> SEVERITIES = Set.of("INFO", "WARNING", "CRITICAL");
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigValidator() {}
+
+    static void check(FaissRebuildConfig c, String origin) {
+        ConfigValidator v = new ConfigValidator();
+        v.rebuild(c.rebuild());
+        v.validation(c.validation());
+        v.scheduler(c.scheduler());
+        v.monitoring(c.monitoring());
+        v.range("kafka.embedded_port", c.kafka().embeddedPort(), 0, 65535);
+        v.range("deploy.verify_queries", c.deploy().verifyQueries(), 1, 10_000);
+        v.backup(c.backup());
+        v.notifications(c.notifications(), c.scheduler().notificationChannels());
+        if (!v.problems.isEmpty()) {
+            throw new ConfigException("config " + origin + ": " + v.problems.size() + " problem(s):\n  " + String.join("\n  ", v.problems));
+        }
+    }
+
+    private void rebuild(FaissRebuildConfig.Rebuild r) {
+        if (r.horizons().isEmpty()) problem("rebuild.horizons", r.horizons(), "at least one of " + Horizon.labels());
+        for (int h : r.horizons()) expect("rebuild.horizons", h, () -> Horizon.ofHours(h));
+        if (r.indexTypes().isEmpty()) problem("rebuild.index_types", r.indexTypes(), "at least one of " + IndexType.codes());
+        for (String t : r.indexTypes()) expect("rebuild.index_types", t, () -> IndexType.parse(t));
+        range("rebuild.max_workers", r.maxWorkers(), 1, 64);
+        range("rebuild.threads_per_build", r.threadsPerBuild(), 0, 256);
+        range("rebuild.max_rebuild_time_minutes", r.maxRebuildTimeMinutes(), 1, 7 * 24 * 60);
+    }
+
+    private void validation(FaissRebuildConfig.Validation v) {
+        fraction("validation.min_recall_threshold", v.minRecallThreshold());
+        positive("validation.max_latency_threshold_ms", v.maxLatencyThresholdMs());
+        range("validation.validation_sample_size", v.validationSampleSize(), 10, 1_000_000);
+        range("validation.recall_k", v.recallK(), 1, 1024);
+        fraction("validation.max_recall_drop", v.maxRecallDrop());
+        if (v.maxLatencyIncrease() < 0) problem("validation.max_latency_increase", v.maxLatencyIncrease(), "a fraction >= 0 (0.5 = 50 %)");
+    }
+
+    private void scheduler(FaissRebuildConfig.Scheduler s) {
+        expect("scheduler.rebuild_schedule / scheduler.timezone", s.rebuildSchedule() + " " + s.timezone(),
+                () -> CronSchedule.parse(s.rebuildSchedule(), s.timezone()));
+        range("scheduler.max_rebuild_duration_hours", s.maxRebuildDurationHours(), 1, 24 * 7);
+        range("scheduler.max_consecutive_failures", s.maxConsecutiveFailures(), 1, 1000);
+        range("scheduler.failure_cooldown_hours", s.failureCooldownHours(), 0, 24 * 365);
+        for (String ch : s.notificationChannels()) {
+            if (!CHANNELS.contains(ch)) problem("scheduler.notification_channels", ch, "one of " + String.join(", ", sorted(CHANNELS)));
+        }
+        if (!LEVELS.contains(s.logLevel())) problem("scheduler.log_level", s.logLevel(), "one of " + String.join(", ", sorted(LEVELS)));
+    }
+
+    private void monitoring(FaissRebuildConfig.Monitoring m) {
+        range("monitoring.metrics_port", m.metricsPort(), 0, 65535);
+        range("monitoring.health_check_port", m.healthCheckPort(), 0, 65535);
+        if (m.bindAddress() == null || m.bindAddress().isBlank()) problem("monitoring.bind_address", m.bindAddress(), "an address such as 127.0.0.1");
+        positive("monitoring.max_rebuild_duration_minutes", m.maxRebuildDurationMinutes());
+        fraction("monitoring.max_failure_rate", m.maxFailureRate());
+        fraction("monitoring.min_success_rate_24h", m.minSuccessRate24h());
+        fraction("monitoring.min_recall_score", m.minRecallScore());
+        range("monitoring.stale_after_days", m.staleAfterDays(), 1, 3650);
+    }
+
+    private void backup(FaissRebuildConfig.Backup b) {
+        range("backup.min_count", b.minCount(), 0, 10_000);
+        range("backup.max_count", b.maxCount(), Math.max(1, b.minCount()), 10_000);
+        range("backup.expire_after_days", b.expireAfterDays(), 0, 36_500);
+    }
+
+    private void notifications(FaissRebuildConfig.Notifications n, List<String> channels) {
+        if (!SEVERITIES.contains(n.minSeverity())) problem("notifications.min_severity", n.minSeverity(), "one of INFO, WARNING, CRITICAL");
+        if (channels.contains("slack")) url("notifications.slack.webhook_url", n.slack().webhookUrl());
+        if (channels.contains("email")) {
+            if (n.email().smtpHost().isBlank()) problem("notifications.email.smtp_host", "", "the SMTP server's host name (email is a notification channel)");
+            if (n.email().to().isEmpty()) problem("notifications.email.to", "[]", "at least one recipient (email is a notification channel)");
+            range("notifications.email.smtp_port", n.email().smtpPort(), 1, 65535);
+        }
+        if (channels.contains("webhook") && n.webhooks().isEmpty()) problem("notifications.webhooks", "[]", "at least one webhook (webhook is a notification channel)");
+        for (int i = 0; i < n.webhooks().size(); i++) url("notifications.webhooks[" + i + "].url", n.webhooks().get(i).url());
+    }
+
+    private void url(String field, String value) {
+        try {
+            URI uri = URI.create(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
+        } catch (RuntimeException e) {
+            problem(field, value, "an http(s) URL");
+        }
+    }
+
+    private void expect(String field, Object value, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            problems.add(field + " = " + quote(value) + ": " + e.getMessage());
+        }
+    }
+
+    private void range(String field, long value, long min, long max) {
+        if (value < min || value > max) problem(field, value, "an integer from " + min + " to " + max);
+    }
+
+    private void fraction(String field, double value) {
+        if (!(value >= 0 && value <= 1)) problem(field, value, "a fraction from 0 to 1");
+    }
+
+    private void positive(String field, double value) {
+        if (!(value > 0)) problem(field, value, "a number > 0");
+    }
+
+    private void problem(String field, Object value, String expected) {
+        problems.add(field + " = " + quote(value) + ": expected " + expected);
+    }
+
+    private static String quote(Object value) {
+        return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+}

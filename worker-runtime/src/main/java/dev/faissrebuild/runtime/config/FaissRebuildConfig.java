@@ -1,0 +1,79 @@
+package dev.faissrebuild.runtime.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, as read from JSON (snake_case, the seed's field names where it has them).
+ * Defaults live in {@code default-config.json}; {@link ConfigLoader} merges a user's file over them and
+ * checks every value. Relative paths are relative to {@code paths.data_dir}.
+ */
+public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation validation, Scheduler scheduler,
+                                 Monitoring monitoring, Kafka kafka, Deploy deploy, Backup backup,
+                                 Notifications notifications) {
+
+    public record Paths(String dataDir, String embeddingsDir, String indicesDir, String stateDir) {
+        public Path data() {
+            return Path.of(dataDir).toAbsolutePath().normalize();
+        }
+
+        public Path embeddings() {
+            return data().resolve(embeddingsDir).normalize();
+        }
+
+        public Path indices() {
+            return data().resolve(indicesDir).normalize();
+        }
+
+        public Path state() {
+            return data().resolve(stateDir).normalize();
+        }
+    }
+
+    /**
+     * @param maxWorkers index builds one builder process runs at once
+     * @param threadsPerBuild OpenMP threads per build; 0 = cores / max_workers, so threads x builds never exceeds the cores
+     */
+    public record Rebuild(List<Integer> horizons, List<String> indexTypes, int maxWorkers, int threadsPerBuild,
+                          int maxRebuildTimeMinutes, boolean requireValidationPass) {
+        public int effectiveThreadsPerBuild() {
+            if (threadsPerBuild > 0) return threadsPerBuild;
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / maxWorkers);
+        }
+    }
+
+    public record Validation(boolean enabled, double minRecallThreshold, double maxLatencyThresholdMs,
+                             int validationSampleSize, int recallK, double maxRecallDrop, double maxLatencyIncrease,
+                             String queriesFile) {}
+
+    public record Scheduler(boolean enabled, String rebuildSchedule, String timezone, int maxRebuildDurationHours,
+                            int maxConsecutiveFailures, int failureCooldownHours, boolean enableNotifications,
+                            List<String> notificationChannels, String logLevel) {}
+
+    public record Monitoring(boolean enablePrometheus, int metricsPort, int healthCheckPort, String bindAddress,
+                             double maxRebuildDurationMinutes, double maxFailureRate,
+                             @JsonProperty("min_success_rate_24h") double minSuccessRate24h,
+                             double minRecallScore, int staleAfterDays) {}
+
+    /** @param bootstrapServers empty: the all-in-one mode runs an embedded broker */
+    public record Kafka(String bootstrapServers, int embeddedPort, Map<String, String> clientProperties) {
+        public boolean embedded() {
+            return bootstrapServers == null || bootstrapServers.isBlank();
+        }
+    }
+
+    public record Deploy(boolean backupBeforeDeploy, boolean enableRollback, int verifyQueries) {}
+
+    public record Backup(int maxCount, int minCount, int expireAfterDays) {}
+
+    public record Notifications(String minSeverity, Slack slack, Email email, List<Webhook> webhooks) {}
+
+    public record Slack(String webhookUrl, String channel, String username) {}
+
+    public record Email(String smtpHost, int smtpPort, boolean starttls, String username, String passwordEnv,
+                        String from, List<String> to) {}
+
+    public record Webhook(String url, String secretEnv, Map<String, String> headers) {}
+}
