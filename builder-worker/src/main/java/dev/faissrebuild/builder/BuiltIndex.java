@@ -9,5 +9,5 @@ import java.nio.file.Path;
  * @param peakRssBytes the building process's resident-memory high-water mark after the build
  */
 public record BuiltIndex(Path path, String sha256, long sizeBytes, int dimension, long ntotal, String factory, Metric metric,
-                         int nlist, int nprobe, long trainingRows, double buildSeconds, long peakRssBytes,
+                         int nlist, int nprobe, int pqM, long trainingRows, double buildSeconds, long peakRssBytes,
                          Path embeddings, String embeddingsSha256) {}

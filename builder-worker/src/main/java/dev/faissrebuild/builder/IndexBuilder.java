@@ -6,15 +6,13 @@ import dev.faissrebuild.runtime.ProcessMemory;
 import dev.faissrebuild.runtime.files.DurableFiles;
 import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.vectors.NpyMatrix;
+import dev.faissrebuild.vectors.RowSample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.SplittableRandom;
 
 /**
  * Builds one index file from one embeddings file: plan, train on a sample, add in chunks straight from
@@ -49,7 +47,7 @@ public final class IndexBuilder {
                 var info = index.info();
                 return new BuiltIndex(request.output(), Sha256.of(request.output()), Files.size(request.output()),
                         index.dimension(), index.ntotal(), plan.factory(), plan.metric(), (int) Math.max(0, info.nlist()),
-                        (int) Math.max(0, info.nprobe()), trained,
+                        (int) Math.max(0, info.nprobe()), Math.max(0, info.pqM()), trained,
                         seconds, ProcessMemory.peakRssBytes(), request.embeddings(), Sha256.of(request.embeddings()));
             }
         } catch (IOException e) {
@@ -72,24 +70,11 @@ public final class IndexBuilder {
             return vectors.rows();
         }
         try (Arena arena = Arena.ofConfined()) {
-            long[] sample = sample(vectors.rows(), (int) rows);
+            long[] sample = RowSample.distinct(vectors.rows(), (int) rows, SAMPLE_SEED);
             MemorySegment training = vectors.gather(sample, arena);
             for (long row : sample) vectors.requireFinite(row, 1);
             index.train(training, rows);
             return rows;
         }
-    }
-
-    /** {@code k} distinct rows of {@code n}, seeded, in ascending order (Floyd's algorithm). */
-    static long[] sample(long n, int k) {
-        SplittableRandom random = new SplittableRandom(SAMPLE_SEED);
-        HashSet<Long> chosen = new HashSet<>(k * 2);
-        for (long j = n - k; j < n; j++) {
-            long t = random.nextLong(j + 1);
-            chosen.add(chosen.contains(t) ? j : t);
-        }
-        long[] rows = chosen.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(rows);
-        return rows;
     }
 }

@@ -58,9 +58,9 @@ class IndexRecipeTest {
 
     @Test
     void sampleIsDistinctSortedAndSeeded() {
-        long[] s = IndexBuilder.sample(100_000, 5_000);
+        long[] s = dev.faissrebuild.vectors.RowSample.distinct(100_000, 5_000, 1234);
         assertThat(s).hasSize(5_000).isSorted().doesNotHaveDuplicates();
         assertThat(s[s.length - 1]).isLessThan(100_000);
-        assertThat(IndexBuilder.sample(100_000, 5_000)).isEqualTo(s);
+        assertThat(dev.faissrebuild.vectors.RowSample.distinct(100_000, 5_000, 1234)).isEqualTo(s);
     }
 }

@@ -1,6 +1,9 @@
 package dev.faissrebuild.runtime.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.faissrebuild.model.Horizon;
+import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.model.IndexType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,11 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
      */
     public record Rebuild(List<Integer> horizons, List<String> indexTypes, int maxWorkers, int threadsPerBuild,
                           int maxRebuildTimeMinutes, boolean requireValidationPass) {
+        /** Every configured (horizon, type) pair. */
+        public List<IndexKey> keys() {
+            return IndexKey.all(horizons.stream().map(Horizon::ofHours).toList(), indexTypes.stream().map(IndexType::parse).toList());
+        }
+
         public int effectiveThreadsPerBuild() {
             if (threadsPerBuild > 0) return threadsPerBuild;
             return Math.max(1, Runtime.getRuntime().availableProcessors() / maxWorkers);

@@ -1,0 +1,109 @@
+package dev.faissrebuild.builder;
+
+import dev.faissrebuild.events.BuildFailed;
+import dev.faissrebuild.events.FailureKind;
+import dev.faissrebuild.events.IndexBuilt;
+import dev.faissrebuild.events.RebuildRequested;
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.faiss.FaissException;
+import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.files.ConfinedPaths;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.loop.EventProcessor;
+import dev.faissrebuild.runtime.loop.Incoming;
+import dev.faissrebuild.runtime.loop.Outgoing;
+import dev.faissrebuild.runtime.loop.PermanentFailure;
+import dev.faissrebuild.vectors.InvalidEmbeddingsException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The builder worker's logic: a RebuildRequested in, the staged index file written to
+ * {@code indices/staging/<rebuild-id>/}, an IndexBuilt or BuildFailed out. A bad embeddings file is an
+ * outcome (BuildFailed naming the file and the problem), not an error of the worker.
+ */
+public final class BuildStep implements EventProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(BuildStep.class);
+    private final Path embeddingsDir;
+    private final IndicesLayout indices;
+    private final int threads;
+    private final BuildMetrics metrics;
+
+    public BuildStep(Path embeddingsDir, IndicesLayout indices, int threads, BuildMetrics metrics) {
+        this.embeddingsDir = embeddingsDir;
+        this.indices = indices;
+        this.threads = threads;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public List<Outgoing> process(Incoming in) throws PermanentFailure {
+        if (!(in.event() instanceof RebuildRequested request)) {
+            throw new PermanentFailure("builder expects RebuildRequested, got " + in.event().getSchema().getName());
+        }
+        IndexKey key = parseKey(request.getIndexKey());
+        Path embeddings = embeddingsDir.resolve(key.embeddingsFileName());
+        Path output;
+        try {
+            output = indices.staging(request.getRebuildId()).resolve(key.fileName());
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure(e.getMessage(), e);
+        }
+        LOG.info("event=build_started rebuild={} index={} embeddings={} threads={}", request.getRebuildId(), key, embeddings, threads);
+        long started = System.nanoTime();
+        BuildMetrics.Usage usage = metrics.begin();
+        try {
+            BuiltIndex b = new IndexBuilder().build(new IndexBuilder.Request(embeddings, key.type(),
+                    request.getFactory(), 0, output, threads));
+            metrics.succeeded(usage, b);
+            LOG.info("event=build_succeeded rebuild={} index={} factory={} ntotal={} d={} seconds={} size_bytes={} peak_rss_bytes={}",
+                    request.getRebuildId(), key, b.factory(), b.ntotal(), b.dimension(), String.format("%.2f", b.buildSeconds()),
+                    b.sizeBytes(), b.peakRssBytes());
+            return List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, b)));
+        } catch (InvalidEmbeddingsException | IllegalArgumentException e) {
+            return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, started, usage);
+        } catch (FaissException e) {
+            return failed(request, key, FailureKind.FAISS_ERROR, e.getMessage(), embeddings, started, usage);
+        } catch (UncheckedIOException e) {
+            return failed(request, key, FailureKind.IO_ERROR, e.getMessage(), embeddings, started, usage);
+        }
+    }
+
+    private IndexKey parseKey(String key) throws PermanentFailure {
+        try {
+            return IndexKey.parse(key);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure(e.getMessage(), e);
+        }
+    }
+
+    private IndexBuilt built(RebuildRequested r, BuiltIndex b) {
+        return IndexBuilt.newBuilder()
+                .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys())
+                .setTrigger(r.getTrigger()).setRequestedAt(r.getRequestedAt())
+                .setStagedPath(ConfinedPaths.relative(indices.root(), b.path())).setSha256(b.sha256())
+                .setSizeBytes(b.sizeBytes()).setDimension(b.dimension()).setNtotal(b.ntotal()).setFactory(b.factory())
+                .setMetric(b.metric().label()).setNlist(b.nlist()).setNprobe(b.nprobe()).setPqM(b.pqM())
+                .setTrainingRows(b.trainingRows()).setBuildSeconds(b.buildSeconds()).setPeakRssBytes(b.peakRssBytes())
+                .setEmbeddingsPath(ConfinedPaths.relative(embeddingsDir, b.embeddings())).setEmbeddingsSha256(b.embeddingsSha256())
+                .setEmbeddingsRows(b.ntotal()).setBuiltAt(Instant.now())
+                .build();
+    }
+
+    private List<Outgoing> failed(RebuildRequested r, IndexKey key, FailureKind kind, String reason, Path embeddings,
+                                  long started, BuildMetrics.Usage usage) {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        metrics.failed(usage);
+        LOG.warn("event=build_failed rebuild={} index={} kind={} reason=\"{}\"", r.getRebuildId(), key, kind, reason);
+        BuildFailed failed = BuildFailed.newBuilder()
+                .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys())
+                .setTrigger(r.getTrigger()).setRequestedAt(r.getRequestedAt()).setKind(kind).setReason(reason)
+                .setEmbeddingsPath(embeddings.toString()).setBuildSeconds(seconds).setFailedAt(Instant.now())
+                .build();
+        return List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), failed));
+    }
+}

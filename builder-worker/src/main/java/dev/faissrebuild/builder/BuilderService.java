@@ -1,0 +1,31 @@
+package dev.faissrebuild.builder;
+
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.runtime.WorkerMain;
+import dev.faissrebuild.runtime.WorkerRuntime;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.loop.WorkerSpec;
+import java.util.List;
+
+/**
+ * The builder worker: {@code max_workers} builds at once, each with {@code cores / max_workers} OpenMP
+ * threads (threads x concurrent builds never exceeds the cores). Instances share the consumer group
+ * "builders", so more machines build more indices in parallel.
+ */
+public final class BuilderService {
+    private BuilderService() {}
+
+    public static void start(WorkerRuntime rt) {
+        FaissRebuildConfig c = rt.config();
+        BuildStep step = new BuildStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()),
+                c.rebuild().effectiveThreadsPerBuild(), new BuildMetrics(rt.registry()));
+        rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
+                .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + WorkerMain.instanceId()));
+    }
+
+    /** Main of a builder process against an external Kafka. */
+    public static void main(String[] args) throws Exception {
+        WorkerMain.run("builder", args, BuilderService::start);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.faissrebuild.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.faissrebuild.builder.BuilderService;
+import dev.faissrebuild.deployer.DeployerService;
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.notifier.NotifierService;
+import dev.faissrebuild.runtime.WorkerRuntime;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.files.DurableFiles;
+import dev.faissrebuild.runtime.kafka.EmbeddedKafka;
+import dev.faissrebuild.runtime.kafka.TopicAdmin;
+import dev.faissrebuild.trigger.TriggerService;
+import dev.faissrebuild.validator.ValidatorService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The all-in-one local mode: an embedded Kafka broker (unless {@code kafka.bootstrap_servers} names a
+ * cluster) and all five services in one JVM, with one health/metrics endpoint. Where to reach it is
+ * written to {@code state/endpoints.json}, for the CLI's other commands.
+ */
+final class LocalSystem implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final WorkerRuntime runtime;
+    private final TriggerService trigger;
+    private final Path endpointsFile;
+    private final Map<String, Object> endpoints;
+
+    private LocalSystem(WorkerRuntime runtime, TriggerService trigger, Path endpointsFile, Map<String, Object> endpoints) {
+        this.runtime = runtime;
+        this.trigger = trigger;
+        this.endpointsFile = endpointsFile;
+        this.endpoints = endpoints;
+    }
+
+    static LocalSystem start(FaissRebuildConfig c) throws Exception {
+        Path state = c.paths().state();
+        Files.createDirectories(state);
+        EmbeddedKafka broker = c.kafka().embedded() ? EmbeddedKafka.start(state.resolve("kafka"), c.kafka().embeddedPort()) : null;
+        String bootstrap = broker != null ? broker.bootstrapServers() : c.kafka().bootstrapServers();
+        WorkerRuntime rt = null;
+        try {
+            TopicAdmin.ensureTopics(bootstrap, Topics.all());
+            rt = WorkerRuntime.start("faiss_rebuild_system", c, bootstrap, Duration.ofSeconds(30));
+            if (broker != null) rt.onClose(broker);
+            TriggerService trigger = TriggerService.start(rt);
+            BuilderService.start(rt);
+            ValidatorService.start(rt);
+            DeployerService.start(rt);
+            NotifierService.start(rt);
+            Map<String, Object> endpoints = new LinkedHashMap<>();
+            endpoints.put("bootstrap_servers", bootstrap);
+            endpoints.put("health_url", rt.ops().url("/health"));
+            endpoints.put("metrics_url", rt.metricsUrl());
+            endpoints.put("api_url", rt.ops().url("/api"));
+            endpoints.put("pid", ProcessHandle.current().pid());
+            endpoints.put("started_at", Instant.now().toString());
+            Path file = state.resolve("endpoints.json");
+            DurableFiles.writeString(file, JSON.writeValueAsString(endpoints));
+            return new LocalSystem(rt, trigger, file, endpoints);
+        } catch (Exception | Error e) {
+            if (rt != null) rt.close();
+            else if (broker != null) broker.close();
+            throw e;
+        }
+    }
+
+    WorkerRuntime runtime() {
+        return runtime;
+    }
+
+    TriggerService trigger() {
+        return trigger;
+    }
+
+    Map<String, Object> endpoints() {
+        return endpoints;
+    }
+
+    /** Where a running local system said it can be reached, if its process is still alive. */
+    static Optional<Map<String, Object>> running(FaissRebuildConfig c) {
+        Path file = c.paths().state().resolve("endpoints.json");
+        if (!Files.isRegularFile(file)) return Optional.empty();
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = JSON.readValue(file.toFile(), Map.class);
+            long pid = ((Number) e.get("pid")).longValue();
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(endpointsFile);
+        } catch (IOException ignored) {
+            // a stale file is recognised by its dead pid
+        }
+        runtime.close();
+    }
+}

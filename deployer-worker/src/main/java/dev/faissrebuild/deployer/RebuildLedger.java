@@ -1,0 +1,78 @@
+package dev.faissrebuild.deployer;
+
+import dev.faissrebuild.events.EventSerde;
+import dev.faissrebuild.events.UndecodableEventException;
+import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.files.DurableFiles;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The deployer's memory of a rebuild, on disk beside its staged files
+ * ({@code staging/<rebuild-id>/outcomes/}): the final outcome of each index (validated, rejected or
+ * failed to build) and, once decided, the rebuild's result. Writing is idempotent, so a redelivered
+ * event changes nothing, and a restarted deployer knows what it knew.
+ */
+final class RebuildLedger {
+    private static final String RESULT = "RESULT.event";
+    private final IndicesLayout layout;
+    private final EventSerde serde = EventSerde.standard();
+
+    RebuildLedger(IndicesLayout layout) {
+        this.layout = layout;
+    }
+
+    void record(String rebuildId, IndexKey key, SpecificRecord outcome) {
+        write(dir(rebuildId).resolve(key.horizon().label() + "_" + key.type().code() + ".event"), outcome);
+    }
+
+    /** The outcomes recorded so far for {@code keys}, in their order; missing keys are absent. */
+    Map<IndexKey, SpecificRecord> outcomes(String rebuildId, List<IndexKey> keys) {
+        Map<IndexKey, SpecificRecord> found = new LinkedHashMap<>();
+        for (IndexKey k : keys) {
+            Path f = dir(rebuildId).resolve(k.horizon().label() + "_" + k.type().code() + ".event");
+            if (Files.isRegularFile(f)) found.put(k, read(f));
+        }
+        return found;
+    }
+
+    Optional<SpecificRecord> result(String rebuildId) {
+        Path f = dir(rebuildId).resolve(RESULT);
+        return Files.isRegularFile(f) ? Optional.of(read(f)) : Optional.empty();
+    }
+
+    void saveResult(String rebuildId, SpecificRecord result) {
+        write(dir(rebuildId).resolve(RESULT), result);
+    }
+
+    private Path dir(String rebuildId) {
+        return layout.staging(rebuildId).resolve("outcomes");
+    }
+
+    private void write(Path file, SpecificRecord event) {
+        try {
+            byte[] bytes = serde.encode(event);
+            DurableFiles.replace(file, tmp -> Files.write(tmp, bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record " + file, e);
+        }
+    }
+
+    private SpecificRecord read(Path file) {
+        try {
+            return serde.decode(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (UndecodableEventException e) {
+            throw new IllegalStateException("ledger file " + file + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.faissrebuild.notifier;
+
+/** Somewhere notifications go: the log, Slack, email, a webhook. A channel that fails throws; the loop retries. */
+public interface Channel {
+    String name();
+
+    void send(Notification n) throws Exception;
+}

@@ -1,0 +1,63 @@
+package dev.faissrebuild.notifier;
+
+import dev.faissrebuild.events.Alert;
+import dev.faissrebuild.events.BuildFailed;
+import dev.faissrebuild.events.DeployFailed;
+import dev.faissrebuild.events.GenerationDeployed;
+import dev.faissrebuild.events.IndexBuilt;
+import dev.faissrebuild.events.IndexRejected;
+import dev.faissrebuild.events.IndexValidated;
+import dev.faissrebuild.events.RolledBack;
+import dev.faissrebuild.notifier.Notification.Severity;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+
+/** What each outcome event means to people: severity, a title and the facts. */
+final class Notifications {
+    private Notifications() {}
+
+    static Optional<Notification> of(SpecificRecord event) {
+        return Optional.ofNullable(switch (event) {
+            case IndexBuilt b -> n("index_built", Severity.INFO, "Built " + b.getIndexKey(), at(b.getBuiltAt()), "rebuild", b.getRebuildId(),
+                    "index", b.getIndexKey(), "factory", b.getFactory(), "ntotal", "" + b.getNtotal(), "seconds", fmt(b.getBuildSeconds()));
+            case BuildFailed f -> n("build_failed", Severity.WARNING, "Build of " + f.getIndexKey() + " failed", at(f.getFailedAt()),
+                    "rebuild", f.getRebuildId(), "index", f.getIndexKey(), "kind", f.getKind().name(), "reason", f.getReason());
+            case IndexValidated v -> n("index_validated", Severity.INFO, "Validated " + v.getIndexKey(), at(v.getValidatedAt()),
+                    "rebuild", v.getRebuildId(), "index", v.getIndexKey(), "recall_at_k", String.valueOf(v.getFigures().getRecallAtK()),
+                    "p99_ms", String.valueOf(v.getFigures().getLatencyP99Ms()));
+            case IndexRejected r -> n("index_rejected", Severity.WARNING, "Rejected " + r.getIndexKey(), at(r.getRejectedAt()),
+                    "rebuild", r.getRebuildId(), "index", r.getIndexKey(), "gate", r.getFirstFailedGate(), "reason", r.getReason());
+            case GenerationDeployed d -> n("generation_deployed", Severity.INFO, "Deployed generation " + d.getGenerationId(),
+                    at(d.getDeployedAt()), "rebuild", d.getRebuildId(), "generation", d.getGenerationId(),
+                    "previous", String.valueOf(d.getPreviousGenerationId()), "trigger", d.getTrigger().name().toLowerCase(),
+                    "files", "" + d.getFiles().size(), "rebuild_seconds", fmt(d.getRebuildSeconds()));
+            case DeployFailed f -> n("deploy_failed", Severity.CRITICAL, "Rebuild " + f.getRebuildId() + " deployed nothing",
+                    at(f.getFailedAt()), "rebuild", f.getRebuildId(), "live_generation", String.valueOf(f.getLiveGenerationId()),
+                    "failed", String.join(",", f.getFailedKeys()), "reason", f.getReason());
+            case RolledBack r -> n("rolled_back", Severity.CRITICAL, "Rolled back to " + r.getToGenerationId(), at(r.getRolledBackAt()),
+                    "from", r.getFromGenerationId(), "to", r.getToGenerationId(), "automatic", "" + r.getAutomatic(), "reason", r.getReason());
+            case Alert a -> n("alert_" + a.getState().name().toLowerCase(), Severity.valueOf(a.getSeverity().name()),
+                    a.getName() + " " + a.getState().name().toLowerCase(), at(a.getRaisedAt()), "alert", a.getName(),
+                    "summary", a.getSummary(), "source", a.getSource());
+            default -> null;
+        });
+    }
+
+    private static Notification n(String kind, Severity severity, String title, Instant at, String... kv) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) fields.put(kv[i], kv[i + 1]);
+        String text = fields.getOrDefault("reason", fields.getOrDefault("summary", title));
+        return new Notification(kind, severity, title, text, fields, at);
+    }
+
+    private static Instant at(Instant t) {
+        return t == null ? Instant.now() : t;
+    }
+
+    private static String fmt(double d) {
+        return String.format("%.2f", d);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.faissrebuild.trigger;
+
+import dev.faissrebuild.events.CoalescedIndex;
+import dev.faissrebuild.events.CommandResult;
+import dev.faissrebuild.events.EmbeddingsUpdated;
+import dev.faissrebuild.events.RebuildCommand;
+import dev.faissrebuild.events.RebuildRequested;
+import dev.faissrebuild.events.SkippedIndex;
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.events.TriggerType;
+import dev.faissrebuild.model.Horizon;
+import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.loop.Outgoing;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Turns a reason to rebuild (an operator's command, an upstream "embeddings updated" event, the cron
+ * rule) into one RebuildRequested per index under one shared rebuild id. Indices already being rebuilt
+ * are coalesced into that rebuild; unless forced, indices whose embeddings did not change are skipped,
+ * and scheduled runs are skipped during a failure cool-down. What was decided is said (CommandResult).
+ */
+public final class RebuildPlanner {
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+    private final RebuildStatusView view;
+    private final List<IndexKey> configured;
+    private final EmbeddingsChanges changes;
+    private final Clock clock;
+    private final Duration abandonedAfter;
+    private final int maxConsecutiveFailures;
+    private final Duration cooldown;
+
+    /** What was decided for one reason to rebuild. */
+    public record Plan(String rebuildId, List<IndexKey> accepted, Map<IndexKey, String> coalesced,
+                       Map<IndexKey, String> skipped, List<Outgoing> events) {}
+
+    public RebuildPlanner(RebuildStatusView view, List<IndexKey> configured, EmbeddingsChanges changes, Clock clock,
+                          Duration abandonedAfter, int maxConsecutiveFailures, Duration cooldown) {
+        this.view = view;
+        this.configured = configured;
+        this.changes = changes;
+        this.clock = clock;
+        this.abandonedAfter = abandonedAfter;
+        this.maxConsecutiveFailures = maxConsecutiveFailures;
+        this.cooldown = cooldown;
+    }
+
+    public Plan command(RebuildCommand c) {
+        List<IndexKey> keys = select(c.getHorizons(), c.getIndexTypes());
+        TriggerType trigger = c.getTrigger() == TriggerType.API ? TriggerType.API : TriggerType.MANUAL;
+        return plan(keys, trigger, c.getRequestedBy(), c.getCommandId(), c.getForce(), true);
+    }
+
+    public Plan embeddingsUpdated(EmbeddingsUpdated e) {
+        return plan(select(e.getHorizons(), List.of()), TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), null, false, false);
+    }
+
+    public Plan scheduled() {
+        Instant now = clock.instant();
+        var lastFailure = view.lastFailure();
+        if (view.consecutiveFailures() >= maxConsecutiveFailures && lastFailure.isPresent()
+                && lastFailure.get().at().plus(cooldown).isAfter(now)) {
+            Map<IndexKey, String> skipped = new LinkedHashMap<>();
+            String why = view.consecutiveFailures() + " consecutive failed rebuilds; cooling down until " + lastFailure.get().at().plus(cooldown);
+            configured.forEach(k -> skipped.put(k, why));
+            return new Plan(null, List.of(), Map.of(), skipped, List.of());
+        }
+        return plan(configured, TriggerType.SCHEDULED, "scheduler", null, false, false);
+    }
+
+    private Plan plan(List<IndexKey> keys, TriggerType trigger, String by, String commandId, boolean force, boolean answer) {
+        Instant now = clock.instant();
+        Map<IndexKey, String> skipped = new LinkedHashMap<>();
+        List<IndexKey> wanted = new ArrayList<>();
+        for (IndexKey k : keys) {
+            var unchanged = force ? java.util.Optional.<String>empty() : changes.unchanged(k);
+            if (unchanged.isPresent()) skipped.put(k, unchanged.get() + (answer ? "; use --force to rebuild anyway" : ""));
+            else wanted.add(k);
+        }
+        String rebuildId = newRebuildId(now);
+        Map<IndexKey, String> coalesced = view.reserve(wanted, rebuildId, now, abandonedAfter);
+        List<IndexKey> accepted = wanted.stream().filter(k -> !coalesced.containsKey(k)).toList();
+        List<Outgoing> events = new ArrayList<>();
+        List<String> rebuildKeys = accepted.stream().map(IndexKey::toString).toList();
+        for (IndexKey k : accepted) {
+            events.add(new Outgoing(Topics.REBUILD_REQUESTED, k.toString(), RebuildRequested.newBuilder()
+                    .setRebuildId(rebuildId).setIndexKey(k.toString()).setHorizonHours(k.horizon().hours())
+                    .setIndexType(k.type().code()).setTrigger(trigger).setCommandId(commandId).setRequestedBy(by)
+                    .setRequestedAt(now).setForce(force).setRebuildKeys(rebuildKeys).setFactory(null).build()));
+        }
+        if (commandId != null) events.add(new Outgoing(Topics.COMMAND_RESULTS, commandId, result(commandId, accepted.isEmpty() ? null : rebuildId,
+                accepted, coalesced, skipped, now)));
+        return new Plan(accepted.isEmpty() ? null : rebuildId, accepted, coalesced, skipped, events);
+    }
+
+    private List<IndexKey> select(List<Integer> horizons, List<String> types) {
+        List<Horizon> hs = horizons.isEmpty() ? null : horizons.stream().map(Horizon::ofHours).toList();
+        List<IndexType> ts = types.isEmpty() ? null : types.stream().map(IndexType::parse).toList();
+        return configured.stream().filter(k -> hs == null || hs.contains(k.horizon())).filter(k -> ts == null || ts.contains(k.type())).toList();
+    }
+
+    private static CommandResult result(String commandId, String rebuildId, List<IndexKey> accepted, Map<IndexKey, String> coalesced,
+                                        Map<IndexKey, String> skipped, Instant now) {
+        return CommandResult.newBuilder().setCommandId(commandId).setRebuildId(rebuildId)
+                .setAcceptedKeys(accepted.stream().map(IndexKey::toString).toList())
+                .setCoalesced(coalesced.entrySet().stream().map(e -> CoalescedIndex.newBuilder().setIndexKey(e.getKey().toString())
+                        .setInRebuildId(e.getValue()).build()).toList())
+                .setSkipped(skipped.entrySet().stream().map(e -> SkippedIndex.newBuilder().setIndexKey(e.getKey().toString())
+                        .setReason(e.getValue()).build()).toList())
+                .setDecidedAt(now).build();
+    }
+
+    /** {@code r20261124T193501-a1b2c3}: sortable, readable, unique, and safe as a directory name. */
+    static String newRebuildId(Instant now) {
+        byte[] b = new byte[3];
+        ThreadLocalRandom.current().nextBytes(b);
+        return "r" + ID_TIME.format(now) + "-" + HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.faissrebuild.trigger;
+
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.files.GenerationManifest;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.http.Health.ActiveAlert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code faiss-rebuild status} and {@code GET /api/status} show: the live generation (from disk),
+ * the rebuilds in progress, the last outcome of every index and of recent rebuilds (from the view).
+ */
+public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, RebuildStatusView.IndexStatus> lastOutcomePerIndex,
+                           List<Rebuild> recentRebuilds, int consecutiveFailures, List<ActiveAlert> activeAlerts, String nextScheduledRun) {
+
+    public record Live(String generationId, Instant createdAt, long ageSeconds, String rebuildId, String trigger,
+                       List<GenerationManifest.Entry> files) {}
+
+    public record Rebuild(String rebuildId, String trigger, Instant requestedAt, String result, String detail, String generationId,
+                          Map<String, String> indices) {}
+
+    public static StatusReport of(RebuildStatusView view, IndicesLayout layout, FaissRebuildConfig config, String nextRun) {
+        Instant now = Instant.now();
+        Live live = layout.liveManifest().map(m -> new Live(m.generationId(), m.createdAt(), Duration.between(m.createdAt(), now).toSeconds(),
+                m.rebuildId(), m.trigger(), m.files())).orElse(null);
+        List<RebuildStatusView.RebuildStatus> all = view.rebuilds();
+        List<Rebuild> running = all.stream().filter(r -> r.result == null).map(StatusReport::rebuild).toList();
+        List<Rebuild> recent = all.reversed().stream().filter(r -> r.result != null).limit(5).map(StatusReport::rebuild).toList();
+        Map<String, RebuildStatusView.IndexStatus> last = new LinkedHashMap<>();
+        view.lastPerIndex().forEach((k, v) -> last.put(k.toString(), v));
+        return new StatusReport(live, running, last, recent, view.consecutiveFailures(),
+                RebuildAlerts.active(view, layout, config, now), nextRun);
+    }
+
+    private static Rebuild rebuild(RebuildStatusView.RebuildStatus r) {
+        Map<String, String> indices = new LinkedHashMap<>();
+        r.indices.forEach((k, v) -> indices.put(k.toString(), v.stage().name().toLowerCase()));
+        return new Rebuild(r.rebuildId, r.trigger, r.requestedAt, r.result, r.resultDetail, r.generationId, indices);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.faissrebuild.trigger;
+
+import dev.faissrebuild.events.EmbeddingsUpdated;
+import dev.faissrebuild.events.RebuildCommand;
+import dev.faissrebuild.runtime.loop.EventProcessor;
+import dev.faissrebuild.runtime.loop.Incoming;
+import dev.faissrebuild.runtime.loop.Outgoing;
+import dev.faissrebuild.runtime.loop.PermanentFailure;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The trigger's logic for events: operators' commands and upstream "embeddings updated" into rebuild requests. */
+public final class TriggerStep implements EventProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerStep.class);
+    private final RebuildPlanner planner;
+
+    public TriggerStep(RebuildPlanner planner) {
+        this.planner = planner;
+    }
+
+    @Override
+    public List<Outgoing> process(Incoming in) throws PermanentFailure {
+        RebuildPlanner.Plan plan;
+        try {
+            plan = switch (in.event()) {
+                case RebuildCommand c -> planner.command(c);
+                case EmbeddingsUpdated e -> planner.embeddingsUpdated(e);
+                default -> throw new PermanentFailure("trigger does not handle " + in.event().getSchema().getName());
+            };
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("invalid " + in.event().getSchema().getName() + ": " + e.getMessage(), e);
+        }
+        log(in.event().getSchema().getName(), plan);
+        return plan.events();
+    }
+
+    static void log(String cause, RebuildPlanner.Plan plan) {
+        LOG.info("event=rebuild_planned cause={} rebuild={} accepted={} coalesced={} skipped={}", cause,
+                plan.rebuildId() == null ? "none" : plan.rebuildId(), plan.accepted(), plan.coalesced().keySet(), plan.skipped().keySet());
+    }
+}

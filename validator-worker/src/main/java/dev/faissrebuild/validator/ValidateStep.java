@@ -1,0 +1,97 @@
+package dev.faissrebuild.validator;
+
+import dev.faissrebuild.events.BuildFailed;
+import dev.faissrebuild.events.GateResult;
+import dev.faissrebuild.events.GateStatus;
+import dev.faissrebuild.events.IndexBuilt;
+import dev.faissrebuild.events.IndexRejected;
+import dev.faissrebuild.events.IndexValidated;
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.events.ValidationFigures;
+import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.files.ConfinedPaths;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.loop.EventProcessor;
+import dev.faissrebuild.runtime.loop.Incoming;
+import dev.faissrebuild.runtime.loop.Outgoing;
+import dev.faissrebuild.runtime.loop.PermanentFailure;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validator worker's logic: an IndexBuilt in, the gates run on the staged file, an IndexValidated
+ * or IndexRejected out. BuildFailed events on the same topic are not the validator's business.
+ */
+public final class ValidateStep implements EventProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(ValidateStep.class);
+    private final Path embeddingsDir;
+    private final IndicesLayout indices;
+    private final IndexValidator validator;
+    private final IndexMetrics metrics;
+
+    public ValidateStep(Path embeddingsDir, IndicesLayout indices, ValidationSettings settings, IndexMetrics metrics) {
+        this.embeddingsDir = embeddingsDir;
+        this.indices = indices;
+        this.validator = new IndexValidator(settings);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public List<Outgoing> process(Incoming in) throws PermanentFailure {
+        if (in.event() instanceof BuildFailed) return List.of();
+        if (!(in.event() instanceof IndexBuilt built)) {
+            throw new PermanentFailure("validator expects IndexBuilt, got " + in.event().getSchema().getName());
+        }
+        IndexKey key;
+        Candidate candidate;
+        try {
+            key = IndexKey.parse(built.getIndexKey());
+            candidate = new Candidate(built.getIndexKey(), key.type(), ConfinedPaths.resolve(indices.root(), built.getStagedPath()),
+                    built.getSha256(), ConfinedPaths.resolve(embeddingsDir, built.getEmbeddingsPath()));
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);
+        }
+        long started = System.nanoTime();
+        ValidationOutcome outcome = validator.validate(candidate);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        metrics.record(IndexMetrics.CANDIDATE, key, outcome.figures(), built.getNtotal());
+        return List.of(new Outgoing(Topics.INDEX_VALIDATED, key.toString(), toEvent(built, outcome, seconds)));
+    }
+
+    private org.apache.avro.specific.SpecificRecord toEvent(IndexBuilt b, ValidationOutcome outcome, double seconds) {
+        List<GateResult> gates = outcome.gates().stream().map(ValidateStep::gate).toList();
+        ValidationFigures figures = figures(outcome.figures());
+        return switch (outcome) {
+            case ValidationOutcome.Validated v -> {
+                LOG.info("event=index_validated rebuild={} index={} recall_at_k={} p99_ms={} seconds={}", b.getRebuildId(),
+                        b.getIndexKey(), v.figures().recallAtK(), v.figures().latencyP99Ms(), String.format("%.2f", seconds));
+                yield IndexValidated.newBuilder().setRebuildId(b.getRebuildId()).setIndexKey(b.getIndexKey())
+                        .setRebuildKeys(b.getRebuildKeys()).setTrigger(b.getTrigger()).setRequestedAt(b.getRequestedAt())
+                        .setBuilt(b).setGates(gates).setFigures(figures).setNprobe(b.getNprobe())
+                        .setValidationSeconds(seconds).setValidatedAt(Instant.now()).build();
+            }
+            case ValidationOutcome.Rejected r -> {
+                LOG.warn("event=index_rejected rebuild={} index={} gate={} reason=\"{}\"", b.getRebuildId(), b.getIndexKey(),
+                        r.firstFailedGate(), r.reason());
+                yield IndexRejected.newBuilder().setRebuildId(b.getRebuildId()).setIndexKey(b.getIndexKey())
+                        .setRebuildKeys(b.getRebuildKeys()).setTrigger(b.getTrigger()).setRequestedAt(b.getRequestedAt())
+                        .setBuilt(b).setGates(gates).setFigures(figures).setFirstFailedGate(r.firstFailedGate())
+                        .setReason(r.reason()).setValidationSeconds(seconds).setRejectedAt(Instant.now()).build();
+            }
+        };
+    }
+
+    static GateResult gate(Gate g) {
+        return GateResult.newBuilder().setGate(g.name()).setStatus(GateStatus.valueOf(g.status().name()))
+                .setFigure(g.figure()).setThreshold(g.threshold()).setDetail(g.detail()).build();
+    }
+
+    static ValidationFigures figures(Figures f) {
+        return ValidationFigures.newBuilder().setK(f.k()).setQueries(f.queries()).setRecallAtK(f.recallAtK())
+                .setOneRecallAt1(f.oneRecallAt1()).setLatencyP50Ms(f.latencyP50Ms()).setLatencyP95Ms(f.latencyP95Ms())
+                .setLatencyP99Ms(f.latencyP99Ms()).setBatchLatencyP99Ms(f.batchLatencyP99Ms()).build();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.faissrebuild.validator;
+
+import java.util.List;
+
+/** The verdict on a candidate index: every gate with its figure, and whether the index may be deployed. */
+public sealed interface ValidationOutcome permits ValidationOutcome.Validated, ValidationOutcome.Rejected {
+    List<Gate> gates();
+
+    Figures figures();
+
+    record Validated(List<Gate> gates, Figures figures) implements ValidationOutcome {}
+
+    /** @param reason one sentence naming the first failing gate, its figure and threshold */
+    record Rejected(List<Gate> gates, Figures figures, String firstFailedGate, String reason) implements ValidationOutcome {}
+
+    static ValidationOutcome of(List<Gate> gates, Figures figures) {
+        return gates.stream().filter(Gate::failed).findFirst()
+                .<ValidationOutcome>map(g -> new Rejected(gates, figures, g.name(), "rejected by the " + g.name() + " gate: " + g.detail()))
+                .orElseGet(() -> new Validated(gates, figures));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.faissrebuild.validator;
+
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.runtime.WorkerMain;
+import dev.faissrebuild.runtime.WorkerRuntime;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.loop.WorkerSpec;
+import java.util.List;
+
+/** The validator worker: gates every staged index; instances share the consumer group "validators". */
+public final class ValidatorService {
+    private ValidatorService() {}
+
+    public static void start(WorkerRuntime rt) {
+        FaissRebuildConfig c = rt.config();
+        ValidationSettings settings = ValidationSettings.from(c.validation(), c.rebuild().effectiveThreadsPerBuild());
+        ValidateStep step = new ValidateStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()), settings,
+                new IndexMetrics(rt.registry()));
+        rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
+                .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + WorkerMain.instanceId()));
+    }
+
+    public static void main(String[] args) throws Exception {
+        WorkerMain.run("validator", args, ValidatorService::start);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.faissrebuild.runtime;
+
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.runtime.config.ConfigException;
+import dev.faissrebuild.runtime.config.ConfigLoader;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.kafka.TopicAdmin;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code main} of a worker run as its own process against an external Kafka cluster:
+ * {@code java -cp … dev.faissrebuild.builder.BuilderService --config /etc/faiss-rebuild/config.json
+ * [--data-dir D] [--bootstrap-servers host:9092]}. Stops gracefully on SIGTERM.
+ */
+public final class WorkerMain {
+    /** Wires a service's loops and routes into a runtime. */
+    @FunctionalInterface
+    public interface Wiring {
+        void start(WorkerRuntime runtime) throws Exception;
+    }
+
+    private WorkerMain() {}
+
+    public static void run(String component, String[] args, Wiring wiring) throws Exception {
+        Path config = null;
+        Path dataDir = null;
+        String bootstrap = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> config = Path.of(value(args, ++i));
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i));
+                case "--bootstrap-servers" -> bootstrap = value(args, ++i);
+                default -> fail("unknown option " + args[i] + "; expected --config F, --data-dir D, --bootstrap-servers B");
+            }
+        }
+        FaissRebuildConfig c;
+        try {
+            c = ConfigLoader.load(config, dataDir);
+        } catch (ConfigException e) {
+            fail(e.getMessage());
+            return;
+        }
+        String servers = bootstrap != null ? bootstrap : c.kafka().bootstrapServers();
+        if (servers == null || servers.isBlank()) {
+            fail("a worker run on its own needs kafka.bootstrap_servers in the config (or --bootstrap-servers); "
+                    + "for one process with an embedded broker use: faiss-rebuild up");
+        }
+        TopicAdmin.ensureTopics(servers, Topics.all());
+        WorkerRuntime rt = WorkerRuntime.start(component, c, servers, Duration.ofSeconds(60)).closeOnShutdown();
+        wiring.start(rt);
+        rt.awaitClose();
+    }
+
+    /** Unique per process, stable for its life: the per-instance part of transactional ids. */
+    public static String instanceId() {
+        return ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9.-]", "-");
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) fail(args[i - 1] + " needs a value");
+        return args[i];
+    }
+
+    private static void fail(String message) {
+        System.err.println(message);
+        System.exit(2);
+    }
+}

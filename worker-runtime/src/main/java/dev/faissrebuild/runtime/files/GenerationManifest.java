@@ -1,0 +1,59 @@
+package dev.faissrebuild.runtime.files;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code MANIFEST.json} of a generation: what it holds and how each file was made and judged.
+ * Written once, before the generation is published, and never changed.
+ */
+public record GenerationManifest(int formatVersion, String generationId, Instant createdAt, String rebuildId, String trigger,
+                                 String previousGenerationId, List<Entry> files) {
+    public static final String FILE_NAME = "MANIFEST.json";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * One index file of the generation.
+     *
+     * @param rebuilt false when the file was carried over (hard-linked) from the previous generation
+     */
+    public record Entry(String indexKey, String fileName, String sha256, long sizeBytes, int dimension, long ntotal,
+                        String factory, String metric, int nlist, int nprobe, Double recallAtK, Double oneRecallAt1,
+                        Double latencyP99Ms, String embeddingsPath, String embeddingsSha256, String builtInRebuild,
+                        boolean rebuilt) {}
+
+    public Optional<Entry> entry(String indexKey) {
+        return files.stream().filter(e -> e.indexKey().equals(indexKey)).findFirst();
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static GenerationManifest read(Path file) {
+        try {
+            return JSON.readValue(Files.readAllBytes(file), GenerationManifest.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

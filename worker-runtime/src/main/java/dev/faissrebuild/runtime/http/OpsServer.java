@@ -1,0 +1,116 @@
+package dev.faissrebuild.runtime.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations HTTP endpoint of a process: {@code /health} and {@code /metrics}, plus any routes a
+ * service adds (the trigger's API). JDK's own HTTP server: no framework for four routes. Loopback by
+ * default; the seed asks for the health endpoint to stay internal.
+ */
+public final class OpsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("ops-http-", 0).factory());
+
+    /** A route's answer. */
+    public record Response(int status, String contentType, String body) {
+        public static Response json(int status, Object value) {
+            try {
+                return new Response(status, "application/json", JSON.writeValueAsString(value));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public static Response text(int status, String body) {
+            return new Response(status, "text/plain; charset=utf-8", body);
+        }
+    }
+
+    /** Handles one request: method, path (with query) and body in, response out. */
+    @FunctionalInterface
+    public interface Route {
+        Response handle(String method, String pathAndQuery, String body) throws Exception;
+    }
+
+    private OpsServer(HttpServer server) {
+        this.server = server;
+        server.setExecutor(executor);
+    }
+
+    public static OpsServer start(String bindAddress, int port) {
+        try {
+            OpsServer ops = new OpsServer(HttpServer.create(new InetSocketAddress(bindAddress, port), 32));
+            ops.server.start();
+            LOG.info("event=http_listening address={} port={}", bindAddress, ops.port());
+            return ops;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Serves {@code route} under {@code prefix} (a path and everything below it). */
+    public OpsServer route(String prefix, Route route) {
+        server.createContext(prefix, exchange -> serve(exchange, route));
+        return this;
+    }
+
+    public OpsServer health(Health health) {
+        return route("/health", (m, p, b) -> {
+            Health.Report r = health.report();
+            return Response.json(r.status().equals("critical") ? 503 : 200, r);
+        });
+    }
+
+    public OpsServer metrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+        return route("/metrics", (m, p, b) -> new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url(String path) {
+        return "http://" + server.getAddress().getHostString() + ":" + port() + path;
+    }
+
+    private static void serve(HttpExchange exchange, Route route) throws IOException {
+        Response response;
+        try {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            response = route.handle(exchange.getRequestMethod(), exchange.getRequestURI().toString(), body);
+        } catch (IllegalArgumentException e) {
+            response = Response.json(400, java.util.Map.of("error", String.valueOf(e.getMessage())));
+        } catch (Exception e) {
+            LOG.warn("event=http_error path={} error=\"{}\"", exchange.getRequestURI(), e.toString());
+            response = Response.json(500, java.util.Map.of("error", e.toString()));
+        }
+        byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        exchange.sendResponseHeaders(response.status(), bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
