@@ -5,7 +5,6 @@ import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.kafka.EventPublisher;
-import dev.faissrebuild.runtime.loop.TopicView;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import dev.faissrebuild.runtime.schedule.CronSchedule;
 import java.time.Clock;
@@ -31,7 +30,7 @@ public final class TriggerService {
     public static TriggerService start(WorkerRuntime rt) throws InterruptedException {
         FaissRebuildConfig c = rt.config();
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
-        RebuildStatusView view = followLog(rt, "trigger");
+        RebuildStatusView view = rt.onClose(FollowedView.open(rt.kafka(), "trigger")).view();
         RebuildMetrics.bind(rt.registry(), view, layout);
         RebuildPlanner planner = new RebuildPlanner(view, c.rebuild().keys(), new EmbeddingsChanges(c.paths().embeddings(), layout),
                 Clock.systemUTC(), Duration.ofHours(c.scheduler().maxRebuildDurationHours()), c.scheduler().maxConsecutiveFailures(),
@@ -47,14 +46,6 @@ public final class TriggerService {
         new TriggerApi(publisher, view, () -> service.status(c, layout)).mount(rt.ops());
         rt.health().alerts(() -> RebuildAlerts.active(view, layout, c, Instant.now()));
         return service;
-    }
-
-    /** A status view caught up with the log (the CLI builds one the same way when no service answers). */
-    public static RebuildStatusView followLog(WorkerRuntime rt, String name) throws InterruptedException {
-        RebuildStatusView view = new RebuildStatusView();
-        TopicView log = rt.onClose(TopicView.follow(name, rt.kafka(), viewTopics(), in -> view.fold(in.event())));
-        if (!log.awaitCaughtUp(Duration.ofSeconds(60))) throw new IllegalStateException("the event log could not be read within 60 s");
-        return view;
     }
 
     public static List<String> viewTopics() {

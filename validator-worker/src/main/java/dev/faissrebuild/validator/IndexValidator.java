@@ -2,6 +2,7 @@ package dev.faissrebuild.validator;
 
 import dev.faissrebuild.faiss.FaissException;
 import dev.faissrebuild.faiss.Index;
+import dev.faissrebuild.faiss.RecallMeter;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
 import dev.faissrebuild.vectors.NpyMatrix;
 import dev.faissrebuild.vectors.RowSample;
@@ -35,8 +36,8 @@ public final class IndexValidator {
             if (sanity.failed()) return skipRest(gates, "search results are malformed");
             LatencyGate.Latency latency = LatencyGate.measure(probe);
             gates.add(LatencyGate.check(latency, settings.maxLatencyP99Ms()));
-            RecallGate.Recall recall = RecallGate.measure(probe, c.type());
-            gates.add(RecallGate.check(recall, c.type(), settings.minRecall(), settings.k(), nq));
+            RecallMeter.Recall recall = RecallGate.measure(probe, c.type());
+            gates.add(RecallGate.check(recall, c.type(), settings.minRecall()));
             Figures figures = new Figures(settings.k(), nq, recall.atK(), recall.oneAt1(), latency.p50(), latency.p95(), latency.p99(), latency.batchP99());
             return ValidationOutcome.of(gates, figures);
         } catch (FaissException e) {

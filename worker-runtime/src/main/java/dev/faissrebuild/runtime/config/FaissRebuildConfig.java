@@ -17,6 +17,15 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
                                  Monitoring monitoring, Kafka kafka, Deploy deploy, Backup backup,
                                  Notifications notifications) {
 
+    /** The same configuration with ephemeral HTTP and embedded-broker ports (the demo and tests never collide). */
+    public FaissRebuildConfig withEphemeralPorts() {
+        Monitoring m = monitoring;
+        Monitoring m0 = new Monitoring(m.enablePrometheus(), 0, 0, m.bindAddress(), m.maxRebuildDurationMinutes(), m.maxFailureRate(),
+                m.minSuccessRate24h(), m.minRecallScore(), m.staleAfterDays());
+        Kafka k0 = new Kafka(kafka.bootstrapServers(), 0, kafka.clientProperties());
+        return new FaissRebuildConfig(paths, rebuild, validation, scheduler, m0, k0, deploy, backup, notifications);
+    }
+
     public record Paths(String dataDir, String embeddingsDir, String indicesDir, String stateDir) {
         public Path data() {
             return Path.of(dataDir).toAbsolutePath().normalize();

@@ -1,0 +1,89 @@
+package dev.faissrebuild.cli;
+
+import dev.faissrebuild.events.RebuildCommand;
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.events.TriggerType;
+import dev.faissrebuild.model.Horizon;
+import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.kafka.EventPublisher;
+import dev.faissrebuild.runtime.kafka.KafkaSettings;
+import dev.faissrebuild.runtime.loop.Outgoing;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rebuild", mixinStandardHelpOptions = true,
+        description = {"Asks the running system to rebuild indices (a manual command on faiss.rebuild.commands).",
+                "With --wait, shows each index's progress and exits 0 only if a generation was deployed",
+                "(or there was nothing to rebuild), 1 otherwise."})
+final class RebuildCliCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin GlobalOptions global;
+
+    @Option(names = "--horizons", description = "Horizons to rebuild, e.g. 6,24 (default: all configured).")
+    String horizons;
+
+    @Option(names = "--types", description = "Index types to rebuild, e.g. ivfpq (default: all configured).")
+    String types;
+
+    @Option(names = "--force", description = "Rebuild even if the embeddings did not change since the live generation.")
+    boolean force;
+
+    @Option(names = "--wait", description = "Follow the rebuild until it is deployed or fails.")
+    boolean await;
+
+    @Option(names = "--timeout", description = "With --wait: give up waiting after this many minutes (default: rebuild.max_rebuild_time_minutes).")
+    Integer timeoutMinutes;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why, for the record.")
+    String reason;
+
+    @Override
+    public Integer call() {
+        FaissRebuildConfig c = global.config();
+        RebuildCommand command = command(Horizon.parseList(horizons), IndexType.parseList(types), force, reason);
+        KafkaSettings kafka = Connection.kafka(c);
+        PrintWriter out = spec.commandLine().getOut();
+        Duration timeout = Duration.ofMinutes(timeoutMinutes != null ? timeoutMinutes : c.rebuild().maxRebuildTimeMinutes());
+        return await ? publishAndWait(kafka, command, timeout, out) : publish(kafka, command, out);
+    }
+
+    static RebuildCommand command(List<Horizon> horizons, List<IndexType> types, boolean force, String reason) {
+        return RebuildCommand.newBuilder().setCommandId("c-" + UUID.randomUUID())
+                .setHorizons(horizons.stream().map(Horizon::hours).toList()).setIndexTypes(types.stream().map(IndexType::code).toList())
+                .setForce(force).setTrigger(TriggerType.MANUAL).setRequestedBy(System.getProperty("user.name", "cli"))
+                .setReason(reason).setRequestedAt(Instant.now()).build();
+    }
+
+    private static int publish(KafkaSettings kafka, RebuildCommand command, PrintWriter out) {
+        try (EventPublisher p = new EventPublisher(kafka, "cli")) {
+            p.publish(List.of(new Outgoing(Topics.REBUILD_COMMANDS, command.getCommandId(), command)));
+        }
+        out.printf("rebuild requested: command %s (follow with: faiss-rebuild status)%n", command.getCommandId());
+        out.flush();
+        return 0;
+    }
+
+    /** Publishes and follows; exit 0 when deployed or nothing needed doing. */
+    private static int publishAndWait(KafkaSettings kafka, RebuildCommand command, Duration timeout, PrintWriter out) {
+        RebuildWatch.Result r = publishAndFollow(kafka, command, timeout, out);
+        return r.deployed() || r.nothingToDo() ? 0 : 1;
+    }
+
+    /** Publishes a command and follows what it starts until every rebuild involved has ended (or the timeout). */
+    static RebuildWatch.Result publishAndFollow(KafkaSettings kafka, RebuildCommand command, Duration timeout, PrintWriter out) {
+        try (RebuildWatch watch = new RebuildWatch(kafka, out)) {
+            publish(kafka, command, out);
+            return watch.await(command.getCommandId(), timeout);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.faissrebuild.faiss;
+
+import dev.faissrebuild.vectors.NpyMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Recall of an index against exact search over the whole source, on query rows drawn from the source,
+ * each query's own id left out of both lists (a stored vector trivially finds itself). The exact
+ * ground truth is computed once, so one meter can score many settings (the nprobe tuner) cheaply.
+ *
+ * <ul>
+ *   <li>recall@k: the share of the exact top-k found in the returned top-k (autofaiss, ann-benchmarks);
+ *   <li>1-recall@1: FAISS's measure, the share of queries whose exact nearest neighbour is ranked first.
+ * </ul>
+ *
+ * Ties: when several vectors share the k-th exact score, which make the top-k is arbitrary; with
+ * {@code exactIndex}, a returned id whose score equals the k-th exact score counts as found.
+ */
+public final class RecallMeter implements AutoCloseable {
+    private final Arena arena = Arena.ofShared();
+    private final long[] queryIds;
+    private final MemorySegment queries;
+    private final int k;
+    private final long[][] truth;
+    private final float[] kthScore;
+
+    public record Recall(double atK, double oneAt1, int k, int queries) {}
+
+    public RecallMeter(NpyMatrix vectors, long[] queryIds, int k, Metric metric, int threads) {
+        this.queryIds = queryIds.clone();
+        this.k = k;
+        this.queries = vectors.gather(queryIds, arena);
+        SearchResult exact = ExactSearch.knn(vectors.segment(), vectors.rows(), queries, queryIds.length, vectors.dim(), k + 1, metric, threads);
+        this.truth = new long[queryIds.length][];
+        this.kthScore = new float[queryIds.length];
+        for (int i = 0; i < queryIds.length; i++) {
+            truth[i] = withoutSelf(exact.idsOf(i), exact.scoresOf(i), queryIds[i], k, null);
+            float[] scores = new float[k];
+            withoutSelf(exact.idsOf(i), exact.scoresOf(i), queryIds[i], k, scores);
+            kthScore[i] = truth[i].length == 0 ? Float.NaN : scores[truth[i].length - 1];
+        }
+    }
+
+    /** The query vectors (rows of the source), for searches of one's own. */
+    public MemorySegment queries() {
+        return queries;
+    }
+
+    public long[] queryIds() {
+        return queryIds.clone();
+    }
+
+    public Recall measure(Index index, boolean exactIndex) {
+        SearchResult found = index.search(queries, queryIds.length, k + 1);
+        long hits = 0;
+        long firstRight = 0;
+        for (int i = 0; i < queryIds.length; i++) {
+            float[] scores = new float[k];
+            long[] got = withoutSelf(found.idsOf(i), found.scoresOf(i), queryIds[i], k, scores);
+            Set<Long> exact = new HashSet<>();
+            for (long id : truth[i]) exact.add(id);
+            for (int j = 0; j < got.length; j++) {
+                if (exact.contains(got[j]) || exactIndex && scores[j] == kthScore[i]) hits++;
+            }
+            if (got.length > 0 && truth[i].length > 0 && got[0] == truth[i][0]) firstRight++;
+        }
+        return new Recall(hits / (double) (k * (long) queryIds.length), firstRight / (double) queryIds.length, k, queryIds.length);
+    }
+
+    /** The first {@code k} valid ids other than {@code self}; their scores into {@code scoresOut} when given. */
+    private static long[] withoutSelf(long[] ids, float[] scores, long self, int k, float[] scoresOut) {
+        long[] out = new long[k];
+        int n = 0;
+        for (int j = 0; j < ids.length && n < k; j++) {
+            if (ids[j] == self || ids[j] < 0) continue;
+            if (scoresOut != null) scoresOut[n] = scores[j];
+            out[n++] = ids[j];
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
