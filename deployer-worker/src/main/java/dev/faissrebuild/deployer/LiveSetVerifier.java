@@ -10,6 +10,7 @@ import dev.faissrebuild.vectors.NpyMatrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -49,37 +50,41 @@ final class LiveSetVerifier {
         return problems;
     }
 
+    /** Query vectors: rows of the index's own embeddings when they match it, else seeded random vectors. */
+    private record Queries(float[] vectors, long[] rows) {}
+
     private String searchProblem(IndexKey key, Index index, GenerationManifest.Entry e) {
         int n = (int) Math.min(queries, index.ntotal());
+        Queries q = sourceRows(e, index, n);
+        SearchResult res = index.search(q.vectors(), (int) Math.min(10, index.ntotal()));
+        for (int i = 0; i < n; i++) {
+            long first = res.id(i, 0);
+            if (first < 0 || first >= index.ntotal()) return "query " + i + " returned id " + first;
+            final long row = q.rows() == null ? -1 : q.rows()[i];
+            if (row >= 0 && key.type().isExact() && Arrays.stream(res.idsOf(i)).noneMatch(id -> id == row)) {
+                return "exact search for row " + row + " did not return that row";
+            }
+        }
+        return null;
+    }
+
+    private Queries sourceRows(GenerationManifest.Entry e, Index index, int n) {
         float[] q = new float[n * index.dimension()];
-        long[] rows = new long[n];
         Path source = e.embeddingsPath() == null ? null : embeddingsDir.resolve(e.embeddingsPath());
         if (source != null && Files.isRegularFile(source)) {
             try (NpyMatrix m = NpyMatrix.open(source)) {
                 if (m.dim() == index.dimension() && m.rows() == index.ntotal()) {
+                    long[] rows = new long[n];
                     for (int i = 0; i < n; i++) {
                         rows[i] = i * (m.rows() / n);
                         System.arraycopy(m.row(rows[i]), 0, q, i * index.dimension(), index.dimension());
                     }
-                } else {
-                    source = null;
+                    return new Queries(q, rows);
                 }
             }
-        } else {
-            source = null;
         }
-        if (source == null) {
-            Random r = new Random(7);
-            for (int i = 0; i < q.length; i++) q[i] = (float) r.nextGaussian();
-        }
-        SearchResult res = index.search(q, Math.min(10, (int) index.ntotal()));
-        for (int i = 0; i < n; i++) {
-            long first = res.id(i, 0);
-            if (first < 0 || first >= index.ntotal()) return "query " + i + " returned id " + first;
-            if (source != null && key.type().isExact() && java.util.Arrays.stream(res.idsOf(i)).noneMatch(id -> id == rows[i])) {
-                return "exact search for row " + rows[i] + " did not return that row";
-            }
-        }
-        return null;
+        Random r = new Random(7);
+        for (int i = 0; i < q.length; i++) q[i] = (float) r.nextGaussian();
+        return new Queries(q, null);
     }
 }
