@@ -31,10 +31,12 @@ public final class BuildStep implements EventProcessor {
     private final Path embeddingsDir;
     private final IndicesLayout indices;
     private final int threads;
+    private final IndexBuilder.Target target;
     private final BuildMetrics metrics;
 
-    public BuildStep(Path embeddingsDir, IndicesLayout indices, int threads, BuildMetrics metrics) {
+    public BuildStep(Path embeddingsDir, IndicesLayout indices, int threads, IndexBuilder.Target target, BuildMetrics metrics) {
         this.embeddingsDir = embeddingsDir;
+        this.target = target;
         this.indices = indices;
         this.threads = threads;
         this.metrics = metrics;
@@ -58,13 +60,13 @@ public final class BuildStep implements EventProcessor {
         BuildMetrics.Usage usage = metrics.begin();
         try {
             BuiltIndex b = new IndexBuilder().build(new IndexBuilder.Request(embeddings, key.type(),
-                    request.getFactory(), 0, output, threads));
+                    request.getFactory(), 0, output, threads, target));
             metrics.succeeded(usage, b);
             LOG.info("event=build_succeeded rebuild={} index={} factory={} ntotal={} d={} seconds={} size_bytes={} peak_rss_bytes={}",
                     request.getRebuildId(), key, b.factory(), b.ntotal(), b.dimension(), String.format("%.2f", b.buildSeconds()),
                     b.sizeBytes(), b.peakRssBytes());
             return List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, b)));
-        } catch (InvalidEmbeddingsException | IllegalArgumentException e) {
+        } catch (InvalidEmbeddingsException | IllegalArgumentException | IndexBuilder.TargetUnreachableException e) {
             return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, started, usage);
         } catch (FaissException e) {
             return failed(request, key, FailureKind.FAISS_ERROR, e.getMessage(), embeddings, started, usage);

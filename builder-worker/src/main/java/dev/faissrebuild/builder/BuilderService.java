@@ -19,9 +19,15 @@ public final class BuilderService {
     public static void start(WorkerRuntime rt) {
         FaissRebuildConfig c = rt.config();
         BuildStep step = new BuildStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()),
-                c.rebuild().effectiveThreadsPerBuild(), new BuildMetrics(rt.registry()));
+                c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry()));
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + WorkerMain.instanceId()));
+    }
+
+    /** The recall IVF-PQ is tuned to: the validation threshold plus a margin, within the latency and memory budgets. */
+    public static IndexBuilder.Target target(FaissRebuildConfig c) {
+        return new IndexBuilder.Target(c.validation().minRecallThreshold(), 0.005, c.validation().recallK(),
+                c.validation().maxLatencyThresholdMs(), Math.min(1000, c.validation().validationSampleSize()), c.rebuild().ivfpqMaxBytesPerVector());
     }
 
     /** Main of a builder process against an external Kafka. */

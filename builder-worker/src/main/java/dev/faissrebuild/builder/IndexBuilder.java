@@ -1,6 +1,7 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.faiss.Index;
+import dev.faissrebuild.faiss.RecallMeter;
 import dev.faissrebuild.model.IndexType;
 import dev.faissrebuild.runtime.ProcessMemory;
 import dev.faissrebuild.runtime.files.DurableFiles;
@@ -13,46 +14,110 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds one index file from one embeddings file: plan, train on a sample, add in chunks straight from
- * the memory-mapped {@code .npy}, write durably. No Kafka here: the builder worker and the CLI's
- * {@code build-index} both call this.
+ * the memory-mapped {@code .npy}, tune nprobe by measured recall, write durably. For IVF-PQ it tries
+ * the recipe's candidates smallest code first and keeps the first that meets the recall target. No
+ * Kafka here: the builder worker and the CLI's {@code build-index} both call this.
  */
 public final class IndexBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexBuilder.class);
     /** Rows added per FAISS call: bounds the resident part of a file larger than RAM. */
     static final long ADD_CHUNK_ROWS = 65_536;
     private static final long SAMPLE_SEED = 1234;
+    /** Tuning queries come from their own seed: the validator's sample stays an independent check. */
+    private static final long TUNING_SEED = 777;
+
+    /**
+     * What recall an IVF index must reach, and within what.
+     *
+     * @param margin tune to target + margin, so the validator's independent sample passes too
+     * @param maxBytesPerVector the memory budget for IVF-PQ codes
+     */
+    public record Target(double recall, double margin, int k, double maxMsPerQuery, int queries, int maxBytesPerVector) {}
 
     /**
      * @param factory an operator's factory string, or null for the recipe's
-     * @param nprobe an operator's nprobe, or 0 for the plan's
+     * @param nprobe a fixed nprobe, or 0 to tune it (or, without a target, take the plan's)
+     * @param target recall target for tuning, or null not to tune
      */
-    public record Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads) {}
+    public record Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target) {
+        public Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads) {
+            this(embeddings, type, factory, nprobe, output, threads, null);
+        }
+    }
+
+    /** No IVF-PQ setting within the memory budget reached the recall target. */
+    public static final class TargetUnreachableException extends RuntimeException {
+        TargetUnreachableException(String message) {
+            super(message);
+        }
+    }
 
     public BuiltIndex build(Request request) {
         long started = System.nanoTime();
         try (NpyMatrix vectors = NpyMatrix.open(request.embeddings())) {
-            IndexPlan plan = request.factory() == null
-                    ? IndexRecipe.plan(request.type(), vectors.rows(), vectors.dim())
-                    : IndexPlan.custom(request.type(), request.factory(), vectors.rows());
-            try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
-                index.threads(request.threads());
-                long trained = train(index, vectors, plan.trainingRows());
-                addAll(index, vectors);
-                int nprobe = request.nprobe() > 0 ? request.nprobe() : plan.nprobe();
-                if (nprobe > 0) index.setNprobe(nprobe);
-                DurableFiles.replace(request.output(), index::write);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                var info = index.info();
-                return new BuiltIndex(request.output(), Sha256.of(request.output()), Files.size(request.output()),
-                        index.dimension(), index.ntotal(), plan.factory(), plan.metric(), (int) Math.max(0, info.nlist()),
-                        (int) Math.max(0, info.nprobe()), Math.max(0, info.pqM()), trained,
-                        seconds, ProcessMemory.peakRssBytes(), request.embeddings(), Sha256.of(request.embeddings()));
+            List<IndexPlan> plans = plans(request, vectors);
+            List<String> tried = new ArrayList<>();
+            for (IndexPlan plan : plans) {
+                try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
+                    index.threads(request.threads());
+                    long trained = train(index, vectors, plan.trainingRows());
+                    addAll(index, vectors);
+                    NprobeTuner.Tuning tuning = nprobe(index, vectors, plan, request);
+                    if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
+                    if (tuning == null || tuning.met()) return write(request, index, plan, trained, vectors, started);
+                    LOG.info("event=ivfpq_candidate_short factory={} best=\"{}\"", plan.factory(), tuning.chosen());
+                }
             }
+            throw new TargetUnreachableException(String.format("no IVF-PQ setting within %d bytes per vector reached recall@%d %.3f: %s",
+                    request.target().maxBytesPerVector(), request.target().k(), request.target().recall(), String.join("; ", tried)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + request.output(), e);
         }
+    }
+
+    private static List<IndexPlan> plans(Request r, NpyMatrix v) {
+        if (r.factory() != null) return List.of(IndexPlan.custom(r.type(), r.factory(), v.rows()));
+        if (r.type() == IndexType.IVFPQ && r.target() != null) {
+            return IndexRecipe.ivfpqCandidates(v.rows(), v.dim(), r.target().maxBytesPerVector());
+        }
+        return List.of(IndexRecipe.plan(r.type(), v.rows(), v.dim()));
+    }
+
+    /** Sets nprobe: fixed, tuned against the target (returned), or the plan's. Null when nothing was tuned. */
+    private static NprobeTuner.Tuning nprobe(Index index, NpyMatrix vectors, IndexPlan plan, Request r) {
+        var info = index.info();
+        if (!info.isIvf()) return null;
+        if (r.nprobe() > 0 || r.target() == null) {
+            index.setNprobe(r.nprobe() > 0 ? r.nprobe() : Math.max(1, plan.nprobe()));
+            return null;
+        }
+        Target t = r.target();
+        int queries = (int) Math.min(t.queries(), vectors.rows());
+        try (RecallMeter meter = new RecallMeter(vectors, RowSample.distinct(vectors.rows(), queries, TUNING_SEED), t.k(),
+                index.metric(), r.threads())) {
+            NprobeTuner.Tuning tuning = NprobeTuner.tune(index, meter, (int) info.nlist(), Math.min(1.0, t.recall() + t.margin()), t.maxMsPerQuery());
+            index.setNprobe(tuning.nprobe());
+            LOG.info("event=nprobe_tuned factory={} nprobe={} met={} chosen=\"{}\" points=\"{}\"", plan.factory(), tuning.nprobe(),
+                    tuning.met(), tuning.chosen(), tuning.points());
+            return tuning;
+        }
+    }
+
+    private static BuiltIndex write(Request request, Index index, IndexPlan plan, long trained, NpyMatrix vectors, long started)
+            throws IOException {
+        DurableFiles.replace(request.output(), index::write);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        var info = index.info();
+        return new BuiltIndex(request.output(), Sha256.of(request.output()), Files.size(request.output()), index.dimension(),
+                index.ntotal(), plan.factory(), plan.metric(), (int) Math.max(0, info.nlist()), (int) Math.max(0, info.nprobe()),
+                Math.max(0, info.pqM()), trained, seconds, ProcessMemory.peakRssBytes(), vectors.file(), Sha256.of(vectors.file()));
     }
 
     /** Adds every vector, checked and in chunks straight from the mapping; room is reserved first where that helps. */

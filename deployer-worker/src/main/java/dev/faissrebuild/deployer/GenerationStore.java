@@ -30,10 +30,10 @@ public final class GenerationStore {
         this.layout = layout;
     }
 
-    /** Sortable, unique per rebuild: {@code g20261124T193501Z-r1a2b3c}. */
+    /** Sortable, and the same for the same rebuild (a redelivered deploy finds its own generation): {@code g20261124T193501Z-a1b2c3}. */
     public static String newId(Instant at, String rebuildId) {
-        String tail = rebuildId.replaceAll("[^A-Za-z0-9]", "");
-        return "g" + ID_TIME.format(at) + "-" + tail.substring(0, Math.min(12, tail.length()));
+        String tail = rebuildId.substring(rebuildId.lastIndexOf('-') + 1).replaceAll("[^A-Za-z0-9]", "");
+        return "g" + ID_TIME.format(at) + "-" + (tail.isEmpty() ? "x" : tail);
     }
 
     /**

@@ -40,6 +40,7 @@ final class ConfigValidator {
         range("rebuild.max_workers", r.maxWorkers(), 1, 64);
         range("rebuild.threads_per_build", r.threadsPerBuild(), 0, 256);
         range("rebuild.max_rebuild_time_minutes", r.maxRebuildTimeMinutes(), 1, 7 * 24 * 60);
+        range("rebuild.ivfpq_max_bytes_per_vector", r.ivfpqMaxBytesPerVector(), 1, 1 << 20);
     }
 
     private void validation(FaissRebuildConfig.Validation v) {

@@ -48,8 +48,9 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
      * @param maxWorkers index builds one builder process runs at once
      * @param threadsPerBuild OpenMP threads per build; 0 = cores / max_workers, so threads x builds never exceeds the cores
      */
+    /** @param ivfpqMaxBytesPerVector memory budget of an IVF-PQ code; the recipe tries finer codes up to it */
     public record Rebuild(List<Integer> horizons, List<String> indexTypes, int maxWorkers, int threadsPerBuild,
-                          int maxRebuildTimeMinutes, boolean requireValidationPass) {
+                          int maxRebuildTimeMinutes, boolean requireValidationPass, int ivfpqMaxBytesPerVector) {
         /** Every configured (horizon, type) pair. */
         public List<IndexKey> keys() {
             return IndexKey.all(horizons.stream().map(Horizon::ofHours).toList(), indexTypes.stream().map(IndexType::parse).toList());

@@ -1,0 +1,68 @@
+package dev.faissrebuild.builder;
+
+import dev.faissrebuild.faiss.Index;
+import dev.faissrebuild.faiss.RecallMeter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Chooses nprobe by measurement, not by rule of thumb: the smallest nprobe whose recall@k reaches the
+ * target (doubling from 1 until one does, then a binary search between the last power of two that
+ * failed and the first that passed, as autofaiss searches its latency bound), provided the search time
+ * per query stays within the latency bound. Recall is measured against exact search on a query sample
+ * of its own (not the validator's), so the validator's figure is an independent check. The caller sets
+ * the chosen nprobe on the index.
+ */
+public final class NprobeTuner {
+    /** One measured setting. */
+    public record Point(int nprobe, double recall, double msPerQuery) {
+        @Override
+        public String toString() {
+            return String.format("nprobe %d: recall %.4f, %.3f ms/query", nprobe, recall, msPerQuery);
+        }
+    }
+
+    /** @param met whether {@code nprobe} reaches the target within the latency bound; else the best point reached */
+    public record Tuning(int nprobe, boolean met, Point chosen, List<Point> points) {}
+
+    private NprobeTuner() {}
+
+    public static Tuning tune(Index index, RecallMeter meter, int nlist, double target, double maxMsPerQuery) {
+        TreeMap<Integer, Point> measured = new TreeMap<>();
+        int passing = -1;
+        for (int p = 1; ; p = Math.min(nlist, p * 2)) {
+            if (measure(index, meter, p, measured).recall() >= target) {
+                passing = p;
+                break;
+            }
+            if (p == nlist) break;
+        }
+        if (passing < 0) return best(measured, false);
+        int lo = passing / 2;
+        int hi = passing;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) / 2;
+            if (measure(index, meter, mid, measured).recall() >= target) hi = mid;
+            else lo = mid;
+        }
+        Point chosen = measured.get(hi);
+        return new Tuning(hi, chosen.msPerQuery() <= maxMsPerQuery, chosen, new ArrayList<>(measured.values()));
+    }
+
+    private static Point measure(Index index, RecallMeter meter, int nprobe, TreeMap<Integer, Point> measured) {
+        return measured.computeIfAbsent(nprobe, p -> {
+            index.setNprobe(p);
+            long t = System.nanoTime();
+            RecallMeter.Recall r = meter.measure(index, false);
+            double ms = (System.nanoTime() - t) / 1e6 / r.queries();
+            return new Point(p, r.atK(), ms);
+        });
+    }
+
+    private static Tuning best(TreeMap<Integer, Point> measured, boolean met) {
+        Point best = measured.values().stream().max(Comparator.comparingDouble(Point::recall)).orElseThrow();
+        return new Tuning(best.nprobe(), met, best, new ArrayList<>(measured.values()));
+    }
+}

@@ -1,0 +1,258 @@
+package dev.faissrebuild.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faissrebuild.events.BuildFailed;
+import dev.faissrebuild.events.DeployFailed;
+import dev.faissrebuild.events.EventSerde;
+import dev.faissrebuild.events.GenerationDeployed;
+import dev.faissrebuild.events.IndexBuilt;
+import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.model.Horizon;
+import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.config.ConfigLoader;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.files.GenerationManifest;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.files.Sha256;
+import dev.faissrebuild.runtime.kafka.KafkaSettings;
+import dev.faissrebuild.runtime.loop.DeadLetters;
+import dev.faissrebuild.testing.PythonFaiss;
+import dev.faissrebuild.testing.TestData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on a real in-process Kafka broker, real FAISS and real files: commands in,
+ * generations out, failures kept and reported. Tests run in order on one system, as an operator would.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineTest {
+    static final int ROWS = 2500;
+    static final int DIM = 32;
+    @TempDir static Path dir;
+    static LocalSystem system;
+    static FaissRebuildConfig config;
+    static IndicesLayout layout;
+    static String firstGeneration;
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (Horizon h : Horizon.values()) {
+            TestData.weatherLike(dir.resolve("embeddings").resolve(new IndexKey(h, IndexType.FLATIP).embeddingsFileName()), ROWS, DIM, h.hours());
+        }
+        Path cfg = Files.writeString(dir.resolve("config.json"), "{\"scheduler\": {\"enabled\": false}}");
+        config = ConfigLoader.load(cfg, dir).withEphemeralPorts();
+        layout = new IndicesLayout(config.paths().indices());
+        system = LocalSystem.start(config);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) system.close();
+    }
+
+    static RebuildWatch.Result rebuild(String horizons, String types) {
+        var command = RebuildCliCommand.command(Horizon.parseList(horizons), IndexType.parseList(types), true, "test");
+        return RebuildCliCommand.publishAndFollow(kafka(), command, Duration.ofMinutes(10), new PrintWriter(new StringWriter()));
+    }
+
+    static KafkaSettings kafka() {
+        return system.runtime().kafka();
+    }
+
+    @Test
+    @Order(1)
+    void aManualCommandBuildsValidatesAndDeploysAllEightIndices() throws Exception {
+        long builtBefore = count(Topics.INDEX_BUILT);
+        RebuildWatch.Result r = rebuild(null, null);
+        assertThat(r.deployed()).as(r.finals().toString()).isTrue();
+        GenerationDeployed deployed = (GenerationDeployed) r.finals().getFirst();
+        firstGeneration = deployed.getGenerationId();
+        assertThat(deployed.getFiles()).hasSize(8);
+        assertThat(r.validated()).hasSize(8);
+        // the event is on its topic for every consumer, not only in our watch
+        assertThat(events(Topics.INDEX_DEPLOYED)).anySatisfy(e -> assertThat(e).isInstanceOf(GenerationDeployed.class)
+                .extracting(x -> ((GenerationDeployed) x).getGenerationId()).isEqualTo(firstGeneration));
+        // built in parallel: at least two builds overlapped in time
+        List<IndexBuilt> builds = events(Topics.INDEX_BUILT).stream().skip(builtBefore).filter(IndexBuilt.class::isInstance)
+                .map(IndexBuilt.class::cast).toList();
+        assertThat(builds).hasSize(8);
+        assertThat(overlapping(builds)).isTrue();
+        assertLiveSetIs(firstGeneration);
+    }
+
+    @Test
+    @Order(2)
+    void aSecondRebuildPublishesASecondGenerationAndKeepsTheFirst() throws Exception {
+        RebuildWatch.Result r = rebuild(null, null);
+        assertThat(r.deployed()).isTrue();
+        String second = ((GenerationDeployed) r.finals().getFirst()).getGenerationId();
+        assertThat(second).isNotEqualTo(firstGeneration);
+        assertThat(layout.generation(firstGeneration).resolve(GenerationManifest.FILE_NAME)).exists();
+        assertLiveSetIs(second);
+        assertThat(GenerationManifest.read(layout.generation(second).resolve(GenerationManifest.FILE_NAME)).previousGenerationId())
+                .isEqualTo(firstGeneration);
+    }
+
+    @Test
+    @Order(3)
+    void aCorruptEmbeddingsFileDeploysNothingAndSaysWhy() throws Exception {
+        String live = layout.liveGenerationId().orElseThrow();
+        Path file = config.paths().embeddings().resolve("embeddings_12h.npy");
+        byte[] good = Files.readAllBytes(file);
+        List<String> liveSums = liveChecksums();
+        try {
+            Files.write(file, Arrays.copyOf(good, good.length - 1000));
+            RebuildWatch.Result r = rebuild("12", null);
+            assertThat(r.deployed()).isFalse();
+            DeployFailed failed = (DeployFailed) r.finals().getFirst();
+            assertThat(failed.getFailedKeys()).containsExactlyInAnyOrder("12h/flatip", "12h/ivfpq");
+            List<BuildFailed> buildFailures = events(Topics.INDEX_BUILT).stream().filter(BuildFailed.class::isInstance)
+                    .map(BuildFailed.class::cast).filter(f -> f.getRebuildId().equals(failed.getRebuildId())).toList();
+            assertThat(buildFailures).hasSize(2).allSatisfy(f -> assertThat(f.getReason()).contains(file.toString()).contains("truncated"));
+            assertThat(layout.liveGenerationId()).contains(live);
+            assertThat(liveChecksums()).isEqualTo(liveSums);
+        } finally {
+            Files.write(file, good);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anUndecodableRecordIsDeadLetteredAndTheWorkerGoesOn() throws Exception {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka().producer("test-garbage", null))) {
+            p.send(new ProducerRecord<>(Topics.REBUILD_COMMANDS, "garbage", "{\"not\": \"avro\"}".getBytes())).get();
+        }
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter("garbage");
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).startsWith("undecodable").contains("no single-object header");
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.REBUILD_COMMANDS);
+        assertThat(DeadLetters.header(dead.headers(), DeadLetters.WORKER)).isEqualTo("trigger");
+        assertThat(new String(dead.value())).isEqualTo("{\"not\": \"avro\"}");
+        // the trigger goes on: the next command is processed
+        RebuildWatch.Result r = rebuild("6", "flatip");
+        assertThat(r.deployed()).isTrue();
+        GenerationDeployed d = (GenerationDeployed) r.finals().getFirst();
+        assertThat(d.getFiles()).hasSize(8);
+        assertThat(d.getFiles().stream().filter(f -> f.getRebuilt()).map(f -> f.getIndexKey())).containsExactly("6h/flatip");
+    }
+
+    @Test
+    @Order(5)
+    void healthAndMetricsAnswerOverHttp() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String health = http.send(HttpRequest.newBuilder(URI.create((String) system.endpoints().get("health_url"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(health).contains("\"status\"").contains("\"component\" : \"faiss_rebuild_system\"").contains("\"active_alerts\"")
+                .contains("\"alert_counts\"").contains("worker.builder");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create((String) system.endpoints().get("metrics_url"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("faiss_rebuild_total{status=\"success\",trigger_type=\"manual\"} 3.0")
+                .contains("faiss_rebuild_total{status=\"failure\",trigger_type=\"manual\"} 1.0")
+                .contains("faiss_rebuild_duration_seconds_bucket").contains("faiss_rebuild_consecutive_failures 0.0")
+                .contains("faiss_index_recall_score{horizon=\"24h\",index_type=\"ivfpq\",set=\"candidate\"}")
+                .contains("faiss_worker_records_total{outcome=\"dead_lettered\",worker=\"trigger\"} 1.0");
+    }
+
+    private void assertLiveSetIs(String generation) throws Exception {
+        assertThat(layout.liveGenerationId()).contains(generation);
+        assertThat(layout.generation(generation).resolve(GenerationManifest.FILE_NAME)).isRegularFile();
+        Path queries = dir.resolve("queries.npy");
+        dev.faissrebuild.vectors.NpyWriter.write(queries, 5, DIM, (row, out) -> {
+            try (var m = dev.faissrebuild.vectors.NpyMatrix.open(config.paths().embeddings().resolve("embeddings_6h.npy"))) {
+                System.arraycopy(m.row(row * 100), 0, out, 0, DIM);
+            }
+        });
+        for (IndexKey key : IndexKey.all()) {
+            Path fixed = layout.liveFile(key);
+            assertThat(fixed.toRealPath()).isEqualTo(layout.generation(generation).resolve(key.fileName()).toRealPath());
+            var res = PythonFaiss.run("search", fixed.toString(), queries.toString(), "5");
+            assertThat(res.get("ntotal").asLong()).isEqualTo(ROWS);
+            assertThat(PythonFaiss.ids(res)[0]).hasSize(5);
+        }
+    }
+
+    private List<String> liveChecksums() throws Exception {
+        List<String> sums = new ArrayList<>();
+        for (IndexKey key : IndexKey.all()) sums.add(Sha256.of(layout.liveFile(key).toRealPath()));
+        return sums;
+    }
+
+    private static boolean overlapping(List<IndexBuilt> builds) {
+        for (IndexBuilt a : builds) {
+            for (IndexBuilt b : builds) {
+                if (a == b) continue;
+                var aStart = a.getBuiltAt().minusMillis((long) (a.getBuildSeconds() * 1000));
+                if (aStart.isBefore(b.getBuiltAt()) && b.getBuiltAt().isBefore(a.getBuiltAt())) return true;
+            }
+        }
+        return false;
+    }
+
+    static long count(String topic) throws Exception {
+        return events(topic).size();
+    }
+
+    /** Every decodable event on a topic, read committed, from the start. */
+    static List<SpecificRecord> events(String topic) throws Exception {
+        List<SpecificRecord> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records(topic)) {
+            try {
+                out.add(EventSerde.standard().decode(r.value()));
+            } catch (Exception ignored) {
+                // not an event
+            }
+        }
+        return out;
+    }
+
+    static List<ConsumerRecord<String, byte[]>> records(String topic) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka().consumer("test-reader", null))) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            out.sort(java.util.Comparator.comparingLong(ConsumerRecord::timestamp));
+            return out;
+        }
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = records(Topics.DEAD_LETTER).stream().filter(r -> key.equals(r.key())).findFirst();
+            if (found.isPresent()) return found.get();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no dead letter with key " + key + " within 30 s");
+    }
+}
