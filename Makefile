@@ -15,7 +15,7 @@ test: deps
 	@$(ENV) mvn $(MVN_FLAGS) install
 
 demo: build
-	@bin/faiss-rebuild demo
+	@FAISS_REBUILD_LOG_LEVEL=$${FAISS_REBUILD_LOG_LEVEL:-WARN} bin/faiss-rebuild demo
 
 bench: build
 	@bench/run.sh

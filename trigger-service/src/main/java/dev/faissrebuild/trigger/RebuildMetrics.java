@@ -46,7 +46,7 @@ public final class RebuildMetrics {
     }
 
     static double oldestRunningSeconds(RebuildStatusView view) {
-        return view.rebuilds().stream().filter(r -> r.result == null)
+        return view.rebuilds().stream().filter(r -> r.result == null && r.requestedAt != null)
                 .mapToDouble(r -> Duration.between(r.requestedAt, Instant.now()).toSeconds()).max().orElse(0);
     }
 }

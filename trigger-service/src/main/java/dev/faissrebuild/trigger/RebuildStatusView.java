@@ -30,36 +30,45 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class RebuildStatusView {
     private static final int KEEP_REBUILDS = 200;
-    private final Map<IndexKey, String> inProgress = new TreeMap<>();
     private final LinkedHashMap<String, RebuildStatus> rebuilds = new LinkedHashMap<>();
-    private final Map<IndexKey, IndexStatus> lastPerIndex = new TreeMap<>();
+    private final Map<IndexKey, String> reservations = new TreeMap<>();
     private final Map<String, CommandResult> commands = new LinkedHashMap<>();
     private final List<Finished> history = new ArrayList<>();
     private final List<Consumer<Finished>> listeners = new ArrayList<>();
     private RolledBack lastRollback;
 
-    /** Stage of one index within a rebuild. */
-    public enum Stage { REQUESTED, BUILT, VALIDATED, REJECTED, BUILD_FAILED, DEPLOYED, NOT_DEPLOYED }
+    /** Stage of one index within a rebuild; the view never moves an index back to an earlier stage. */
+    public enum Stage {
+        REQUESTED(0), BUILT(1), VALIDATED(2), REJECTED(3), BUILD_FAILED(3), DEPLOYED(3), NOT_DEPLOYED(3);
+
+        private final int rank;
+
+        Stage(int rank) {
+            this.rank = rank;
+        }
+
+        public boolean terminal() {
+            return rank == 3;
+        }
+    }
 
     public record IndexStatus(String rebuildId, Stage stage, String detail, Instant at) {}
 
     /** A rebuild that ended, for metrics and alerts. */
     public record Finished(String rebuildId, boolean deployed, String trigger, double seconds, Instant at, String detail) {}
 
-    /** One rebuild as seen so far. */
+    /** One rebuild as seen so far. Events of different topics arrive in any order; each field fills in when known. */
     public static final class RebuildStatus {
         public final String rebuildId;
-        public final String trigger;
-        public final Instant requestedAt;
+        public volatile String trigger;
+        public volatile Instant requestedAt;
         public final Map<IndexKey, IndexStatus> indices = new TreeMap<>();
         public volatile String result;        // null while in progress, else "deployed" or "failed"
         public volatile String resultDetail;
         public volatile String generationId;
 
-        RebuildStatus(String rebuildId, String trigger, Instant requestedAt) {
+        RebuildStatus(String rebuildId) {
             this.rebuildId = rebuildId;
-            this.trigger = trigger;
-            this.requestedAt = requestedAt;
         }
     }
 
@@ -70,14 +79,21 @@ public final class RebuildStatusView {
 
     public synchronized void fold(SpecificRecord event) {
         switch (event) {
-            case RebuildRequested r -> requested(r);
-            case IndexBuilt b -> stage(b.getRebuildId(), b.getIndexKey(), Stage.BUILT, b.getFactory() + ", " + b.getNtotal() + " vectors", b.getBuiltAt());
-            case BuildFailed f -> ended(f.getRebuildId(), f.getIndexKey(), Stage.BUILD_FAILED, f.getReason(), f.getFailedAt());
-            case IndexValidated v -> stage(v.getRebuildId(), v.getIndexKey(), Stage.VALIDATED, "recall@" + v.getFigures().getK() + " "
-                    + v.getFigures().getRecallAtK() + ", p99 " + v.getFigures().getLatencyP99Ms() + " ms", v.getValidatedAt());
-            case IndexRejected r -> ended(r.getRebuildId(), r.getIndexKey(), Stage.REJECTED, r.getReason(), r.getRejectedAt());
-            case GenerationDeployed d -> finished(d.getRebuildId(), true, d.getGenerationId(), "generation " + d.getGenerationId(), d.getRebuildSeconds(), d.getDeployedAt());
-            case DeployFailed f -> finished(f.getRebuildId(), false, f.getGenerationId(), f.getReason(), f.getRebuildSeconds(), f.getFailedAt());
+            case RebuildRequested r -> advance(status(r.getRebuildId(), r.getTrigger().name(), r.getRequestedAt()), r.getIndexKey(),
+                    Stage.REQUESTED, "building", r.getRequestedAt());
+            case IndexBuilt b -> advance(status(b.getRebuildId(), b.getTrigger().name(), b.getRequestedAt()), b.getIndexKey(), Stage.BUILT,
+                    b.getFactory() + ", " + b.getNtotal() + " vectors", b.getBuiltAt());
+            case BuildFailed f -> advance(status(f.getRebuildId(), f.getTrigger().name(), f.getRequestedAt()), f.getIndexKey(),
+                    Stage.BUILD_FAILED, f.getReason(), f.getFailedAt());
+            case IndexValidated v -> advance(status(v.getRebuildId(), v.getTrigger().name(), v.getRequestedAt()), v.getIndexKey(),
+                    Stage.VALIDATED, "recall@" + v.getFigures().getK() + " " + v.getFigures().getRecallAtK() + ", p99 "
+                            + v.getFigures().getLatencyP99Ms() + " ms", v.getValidatedAt());
+            case IndexRejected r -> advance(status(r.getRebuildId(), r.getTrigger().name(), r.getRequestedAt()), r.getIndexKey(),
+                    Stage.REJECTED, r.getReason(), r.getRejectedAt());
+            case GenerationDeployed d -> finished(status(d.getRebuildId(), d.getTrigger().name(), null), true, d.getGenerationId(),
+                    "generation " + d.getGenerationId(), d.getRebuildSeconds(), d.getDeployedAt());
+            case DeployFailed f -> finished(status(f.getRebuildId(), f.getTrigger().name(), null), false, f.getGenerationId(),
+                    f.getReason(), f.getRebuildSeconds(), f.getFailedAt());
             case RolledBack rb -> lastRollback = rb;
             case CommandResult c -> commands.put(c.getCommandId(), c);
             default -> { }
@@ -90,21 +106,34 @@ public final class RebuildStatusView {
      * longer holds its keys: it is taken to have died.
      */
     public synchronized Map<IndexKey, String> reserve(List<IndexKey> keys, String rebuildId, Instant now, Duration abandonedAfter) {
+        Map<IndexKey, String> held = inProgress();
         Map<IndexKey, String> busy = new TreeMap<>();
         for (IndexKey k : keys) {
-            String holder = inProgress.get(k);
+            String holder = held.get(k);
             RebuildStatus s = holder == null ? null : rebuilds.get(holder);
-            boolean alive = s != null && s.result == null && s.requestedAt.plus(abandonedAfter).isAfter(now);
+            boolean alive = s != null && (s.requestedAt == null || s.requestedAt.plus(abandonedAfter).isAfter(now));
             if (holder != null && !holder.equals(rebuildId) && alive) busy.put(k, holder);
+            else reservations.put(k, rebuildId);
         }
-        for (IndexKey k : keys) {
-            if (!busy.containsKey(k)) inProgress.put(k, rebuildId);
-        }
+        if (!keys.isEmpty() && busy.size() < keys.size()) status(rebuildId, null, now);
         return busy;
     }
 
+    /** Each index being rebuilt now, with the rebuild doing it. */
     public synchronized Map<IndexKey, String> inProgress() {
-        return new TreeMap<>(inProgress);
+        Map<IndexKey, String> out = new TreeMap<>();
+        reservations.forEach((k, id) -> {
+            RebuildStatus s = rebuilds.get(id);
+            IndexStatus st = s == null ? null : s.indices.get(k);
+            if (s != null && s.result == null && (st == null || !st.stage().terminal())) out.put(k, id);
+        });
+        for (RebuildStatus s : rebuilds.values()) {
+            if (s.result != null) continue;
+            s.indices.forEach((k, st) -> {
+                if (!st.stage().terminal()) out.put(k, s.rebuildId);
+            });
+        }
+        return out;
     }
 
     public synchronized Optional<RebuildStatus> rebuild(String rebuildId) {
@@ -115,8 +144,20 @@ public final class RebuildStatusView {
         return new ArrayList<>(rebuilds.values());
     }
 
+    /** For each index, its status in the most recent rebuild that included it. */
     public synchronized Map<IndexKey, IndexStatus> lastPerIndex() {
-        return new TreeMap<>(lastPerIndex);
+        Map<IndexKey, IndexStatus> out = new TreeMap<>();
+        Map<IndexKey, Instant> when = new TreeMap<>();
+        for (RebuildStatus s : rebuilds.values()) {
+            Instant at = s.requestedAt == null ? Instant.EPOCH : s.requestedAt;
+            s.indices.forEach((k, st) -> {
+                if (!when.containsKey(k) || !at.isBefore(when.get(k))) {
+                    when.put(k, at);
+                    out.put(k, st);
+                }
+            });
+        }
+        return out;
     }
 
     public synchronized Optional<CommandResult> command(String commandId) {
@@ -152,46 +193,35 @@ public final class RebuildStatusView {
         return Optional.empty();
     }
 
-    private void requested(RebuildRequested r) {
-        RebuildStatus s = rebuilds.computeIfAbsent(r.getRebuildId(), id -> new RebuildStatus(id, r.getTrigger().name(), r.getRequestedAt()));
-        IndexKey key = IndexKey.parse(r.getIndexKey());
-        if (s.result == null) inProgress.put(key, r.getRebuildId());
-        IndexStatus st = new IndexStatus(r.getRebuildId(), Stage.REQUESTED, "building", r.getRequestedAt());
-        s.indices.put(key, st);
-        lastPerIndex.put(key, st);
+    private RebuildStatus status(String rebuildId, String trigger, Instant requestedAt) {
+        RebuildStatus s = rebuilds.computeIfAbsent(rebuildId, RebuildStatus::new);
+        if (s.trigger == null || "UNKNOWN".equals(s.trigger)) s.trigger = trigger;
+        if (s.requestedAt == null) s.requestedAt = requestedAt;
         while (rebuilds.size() > KEEP_REBUILDS) rebuilds.remove(rebuilds.keySet().iterator().next());
+        return s;
     }
 
-    private void stage(String rebuildId, String indexKey, Stage stage, String detail, Instant at) {
+    /** Moves an index forward (never back); once the rebuild has ended, an index still open ends with it. */
+    private void advance(RebuildStatus s, String indexKey, Stage stage, String detail, Instant at) {
         IndexKey key = IndexKey.parse(indexKey);
-        IndexStatus st = new IndexStatus(rebuildId, stage, detail, at);
-        RebuildStatus s = rebuilds.get(rebuildId);
-        if (s != null) s.indices.put(key, st);
-        lastPerIndex.put(key, st);
-    }
-
-    private void ended(String rebuildId, String indexKey, Stage stage, String detail, Instant at) {
-        stage(rebuildId, indexKey, stage, detail, at);
-        inProgress.remove(IndexKey.parse(indexKey), rebuildId);
-    }
-
-    private void finished(String rebuildId, boolean deployed, String generationId, String detail, double seconds, Instant at) {
-        RebuildStatus s = rebuilds.get(rebuildId);
-        if (s != null && s.result != null) return; // a redelivered result: already counted
-        if (s != null) {
-            s.result = deployed ? "deployed" : "failed";
-            s.resultDetail = detail;
-            s.generationId = generationId;
-            for (Map.Entry<IndexKey, IndexStatus> e : s.indices.entrySet()) {
-                if (e.getValue().stage() == Stage.VALIDATED || e.getValue().stage() == Stage.BUILT || e.getValue().stage() == Stage.REQUESTED) {
-                    IndexStatus st = new IndexStatus(rebuildId, deployed ? Stage.DEPLOYED : Stage.NOT_DEPLOYED, detail, at);
-                    e.setValue(st);
-                    lastPerIndex.put(e.getKey(), st);
-                }
-            }
+        IndexStatus current = s.indices.get(key);
+        if (current != null && current.stage().rank > stage.rank) return;
+        IndexStatus next = new IndexStatus(s.rebuildId, stage, detail, at);
+        if (s.result != null && !stage.terminal()) {
+            next = new IndexStatus(s.rebuildId, "deployed".equals(s.result) ? Stage.DEPLOYED : Stage.NOT_DEPLOYED, s.resultDetail, at);
         }
-        inProgress.values().removeIf(rebuildId::equals);
-        Finished f = new Finished(rebuildId, deployed, s == null ? "UNKNOWN" : s.trigger, seconds, at, detail);
+        s.indices.put(key, next);
+    }
+
+    private void finished(RebuildStatus s, boolean deployed, String generationId, String detail, double seconds, Instant at) {
+        if (s.result != null) return; // a redelivered result: already counted
+        s.result = deployed ? "deployed" : "failed";
+        s.resultDetail = detail;
+        s.generationId = generationId;
+        s.indices.replaceAll((k, st) -> st.stage().terminal() ? st
+                : new IndexStatus(s.rebuildId, deployed ? Stage.DEPLOYED : Stage.NOT_DEPLOYED, detail, at));
+        reservations.values().removeIf(s.rebuildId::equals);
+        Finished f = new Finished(s.rebuildId, deployed, s.trigger == null ? "UNKNOWN" : s.trigger, seconds, at, detail);
         history.add(f);
         if (history.size() > 10_000) history.removeFirst();
         listeners.forEach(l -> l.accept(f));
