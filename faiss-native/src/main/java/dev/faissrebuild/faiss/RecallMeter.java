@@ -8,8 +8,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Recall of an index against exact search over the whole source, on query rows drawn from the source,
- * each query's own id left out of both lists (a stored vector trivially finds itself). The exact
+ * Recall of an index against exact search over the whole source, on query rows drawn from the source
+ * (each query's own id left out of both lists: a stored vector trivially finds itself) or on a held-out
+ * query file. The exact
  * ground truth is computed once, so one meter can score many settings (the nprobe tuner) cheaply.
  *
  * <ul>
@@ -30,10 +31,26 @@ public final class RecallMeter implements AutoCloseable {
 
     public record Recall(double atK, double oneAt1, int k, int queries) {}
 
+    /** Queries drawn from the source itself: each one's own id is left out of both lists. */
     public RecallMeter(NpyMatrix vectors, long[] queryIds, int k, Metric metric, int threads) {
-        this.queryIds = queryIds.clone();
+        this(vectors, queryIds.clone(), null, k, metric, threads);
+    }
+
+    /** Held-out queries (not rows of the source): nothing to leave out. */
+    public static RecallMeter heldOut(NpyMatrix vectors, NpyMatrix queries, int maxQueries, int k, Metric metric, int threads) {
+        if (queries.dim() != vectors.dim()) {
+            throw new IllegalArgumentException("query file " + queries.file() + " has dimension " + queries.dim() + ", the index " + vectors.dim());
+        }
+        int nq = (int) Math.min(maxQueries, queries.rows());
+        long[] none = new long[nq];
+        Arrays.fill(none, -1);
+        return new RecallMeter(vectors, none, queries.rows(0, nq), k, metric, threads);
+    }
+
+    private RecallMeter(NpyMatrix vectors, long[] queryIds, MemorySegment heldOut, int k, Metric metric, int threads) {
+        this.queryIds = queryIds;
         this.k = k;
-        this.queries = vectors.gather(queryIds, arena);
+        this.queries = heldOut != null ? arena.allocate(heldOut.byteSize(), Float.BYTES).copyFrom(heldOut) : vectors.gather(queryIds, arena);
         SearchResult exact = ExactSearch.knn(vectors.segment(), vectors.rows(), queries, queryIds.length, vectors.dim(), k + 1, metric, threads);
         this.truth = new long[queryIds.length][];
         this.kthScore = new float[queryIds.length];

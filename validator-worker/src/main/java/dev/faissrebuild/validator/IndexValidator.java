@@ -6,14 +6,14 @@ import dev.faissrebuild.faiss.RecallMeter;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
 import dev.faissrebuild.vectors.NpyMatrix;
 import dev.faissrebuild.vectors.RowSample;
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the quality gates on a candidate, in order: structure, search sanity, latency, recall. A gate
- * that cannot run because an earlier one failed is reported as skipped, with the reason. No Kafka
- * here: the validator worker and {@code faiss-rebuild validate-index} both call this.
+ * Runs the quality gates on a candidate, in order: structure, search sanity, latency, recall,
+ * regression against the live index. A gate that cannot run because an earlier one failed is reported
+ * as skipped, with the reason. No Kafka here: the validator worker and {@code faiss-rebuild
+ * validate-index} both call this.
  */
 public final class IndexValidator {
     private final ValidationSettings settings;
@@ -22,35 +22,87 @@ public final class IndexValidator {
         this.settings = settings;
     }
 
+    /** The outcome, and what was measured on the live index (for its metrics), if anything. */
+    public record Result(ValidationOutcome outcome, Figures live) {}
+
     public ValidationOutcome validate(Candidate c) {
+        return judge(c).outcome();
+    }
+
+    public Result judge(Candidate c) {
         List<Gate> gates = new ArrayList<>();
-        try (NpyMatrix vectors = NpyMatrix.open(c.embeddings()); Index index = Index.read(c.indexFile()); Arena arena = Arena.ofConfined()) {
+        try (NpyMatrix vectors = NpyMatrix.open(c.embeddings()); Index index = Index.read(c.indexFile())) {
             index.threads(settings.threads());
             Gate structure = StructureGate.check(c, index, vectors);
             gates.add(structure);
-            if (structure.failed()) return skipRest(gates, "the structure gate failed");
-            int nq = (int) Math.min(settings.sampleSize(), vectors.rows());
-            Probe probe = Probe.of(index, vectors, RowSample.distinct(vectors.rows(), nq, settings.seed()), arena, settings);
-            Gate sanity = SearchSanityGate.check(probe, c.type());
-            gates.add(sanity);
-            if (sanity.failed()) return skipRest(gates, "search results are malformed");
-            LatencyGate.Latency latency = LatencyGate.measure(probe);
-            gates.add(LatencyGate.check(latency, settings.maxLatencyP99Ms()));
-            RecallMeter.Recall recall = RecallGate.measure(probe, c.type());
-            gates.add(RecallGate.check(recall, c.type(), settings.minRecall()));
-            Figures figures = new Figures(settings.k(), nq, recall.atK(), recall.oneAt1(), latency.p50(), latency.p95(), latency.p99(), latency.batchP99());
-            return ValidationOutcome.of(gates, figures);
+            if (structure.failed()) return new Result(skipRest(gates, "the structure gate failed"), null);
+            try (RecallMeter meter = meter(vectors, index)) {
+                return searchGates(c, new Probe(index, vectors, meter.queryIds(), meter.queries(), settings), meter, gates);
+            }
         } catch (FaissException e) {
             gates.add(Gate.failed(StructureGate.NAME, null, null, "FAISS cannot read " + c.indexFile().getFileName() + ": " + e.faissMessage()));
-            return skipRest(gates, "the index file is unreadable");
+            return new Result(skipRest(gates, "the index file is unreadable"), null);
         } catch (InvalidEmbeddingsException e) {
             gates.add(Gate.failed(StructureGate.NAME, null, null, "the source embeddings cannot be read: " + e.getMessage()));
-            return skipRest(gates, "the source embeddings are unreadable");
+            return new Result(skipRest(gates, "the source embeddings are unreadable"), null);
         }
     }
 
+    private Result searchGates(Candidate c, Probe probe, RecallMeter meter, List<Gate> gates) {
+        Gate sanity = SearchSanityGate.check(probe, c.type());
+        gates.add(sanity);
+        if (sanity.failed()) return new Result(skipRest(gates, "search results are malformed"), null);
+        try (Index live = openLive(c, probe)) {
+            LatencyGate.Latency[] latency = LatencyGate.measure(probe, live);
+            gates.add(LatencyGate.check(latency[0], settings.maxLatencyP99Ms()));
+            RecallMeter.Recall recall = meter.measure(probe.index(), c.type().isExact());
+            gates.add(RecallGate.check(recall, c.type(), settings.minRecall()));
+            Figures figures = new Figures(settings.k(), probe.nq(), recall.atK(), recall.oneAt1(), latency[0].p50(), latency[0].p95(),
+                    latency[0].p99(), latency[0].batchP99());
+            Figures liveFigures = null;
+            if (live == null) {
+                gates.addAll(RegressionGates.skipped(c.baseline() == null ? "no live generation to compare with"
+                        : "the live index " + c.baseline().file().getFileName() + " cannot be compared (unreadable or another dimension)"));
+            } else {
+                RecallMeter.Recall liveRecall = c.baseline().sameEmbeddings() ? meter.measure(live, c.type().isExact()) : null;
+                Double baseline = liveRecall != null ? Double.valueOf(liveRecall.atK()) : c.baseline().recordedRecall();
+                gates.add(RegressionGates.recall(recall.atK(), baseline, liveRecall != null ? "measured now on the same queries"
+                        : "as recorded in generation " + c.baseline().generationId(), settings.maxRecallDrop()));
+                gates.add(RegressionGates.latency(latency[0], latency[1], settings.maxLatencyIncrease()));
+                liveFigures = new Figures(settings.k(), probe.nq(), baseline, liveRecall == null ? null : liveRecall.oneAt1(),
+                        latency[1].p50(), latency[1].p95(), latency[1].p99(), latency[1].batchP99());
+            }
+            return new Result(ValidationOutcome.of(gates, figures), liveFigures);
+        }
+    }
+
+    /** The seeded sample of source rows, or the held-out query file when one is configured. */
+    private RecallMeter meter(NpyMatrix vectors, Index index) {
+        if (settings.queriesFile() != null) {
+            try (NpyMatrix queries = NpyMatrix.openChecked(settings.queriesFile())) {
+                return RecallMeter.heldOut(vectors, queries, settings.sampleSize(), settings.k(), index.metric(), settings.threads());
+            }
+        }
+        int nq = (int) Math.min(settings.sampleSize(), vectors.rows());
+        return new RecallMeter(vectors, RowSample.distinct(vectors.rows(), nq, settings.seed()), settings.k(), index.metric(), settings.threads());
+    }
+
+    /** The live index of the same key, if there is one that can be compared (same dimension); null otherwise. */
+    private static Index openLive(Candidate c, Probe probe) {
+        if (c.baseline() == null) return null;
+        try {
+            Index live = Index.read(c.baseline().file());
+            if (live.dimension() == probe.dim() && live.metric() == probe.index().metric()) return live;
+            live.close();
+        } catch (FaissException e) {
+            // an unreadable live index is maintenance validate's finding; here it only means no baseline
+        }
+        return null;
+    }
+
     private ValidationOutcome skipRest(List<Gate> gates, String why) {
-        for (String name : List.of(StructureGate.NAME, SearchSanityGate.NAME, LatencyGate.NAME, RecallGate.NAME)) {
+        for (String name : List.of(StructureGate.NAME, SearchSanityGate.NAME, LatencyGate.NAME, RecallGate.NAME,
+                RegressionGates.RECALL, RegressionGates.LATENCY)) {
             if (gates.stream().noneMatch(g -> g.name().equals(name))) gates.add(Gate.skipped(name, "not run: " + why));
         }
         return ValidationOutcome.of(gates, Figures.none(settings.k()));

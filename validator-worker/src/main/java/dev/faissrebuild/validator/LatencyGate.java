@@ -1,11 +1,14 @@
 package dev.faissrebuild.validator;
 
+import dev.faissrebuild.faiss.Index;
 import java.util.Arrays;
 
 /**
- * Latency: after a warm-up, each query timed alone (as the forecasting service asks one at a time),
+ * Latency: after a warm-up, each query timed alone (the forecasting service asks one at a time),
  * p50/p95/p99 against {@code max_latency_threshold_ms} on p99; and queries in batches of 32, per query.
- * Measured with one thread, as one request is served.
+ * Measured with one thread, as one request is served. When a live index is given, both are timed
+ * query by query in alternation, so a busy moment (a build next door) weighs on both alike and the
+ * regression gate compares like with like.
  */
 final class LatencyGate {
     static final String NAME = "latency";
@@ -16,32 +19,42 @@ final class LatencyGate {
 
     record Latency(double p50, double p95, double p99, double batchP99) {}
 
-    static Latency measure(Probe p) {
-        int threads = p.index().threads();
-        p.index().threads(1);
+    /** [candidate] or [candidate, live]. */
+    static Latency[] measure(Probe p, Index live) {
+        Index[] indices = live == null ? new Index[] {p.index()} : new Index[] {p.index(), live};
+        int[] threads = Arrays.stream(indices).mapToInt(Index::threads).toArray();
+        for (Index i : indices) i.threads(1);
         try {
             int k = p.settings().k();
             int n = Math.min(p.settings().latencyQueries(), p.nq());
-            for (int i = 0; i < Math.min(WARM_UP, p.nq()); i++) p.index().search(p.query(i), 1, k);
-            double[] single = new double[n];
-            for (int i = 0; i < n; i++) {
-                long t = System.nanoTime();
-                p.index().search(p.query(i), 1, k);
-                single[i] = (System.nanoTime() - t) / 1e6;
+            for (Index i : indices) {
+                for (int q = 0; q < Math.min(WARM_UP, p.nq()); q++) i.search(p.query(q), 1, k);
+            }
+            double[][] single = new double[indices.length][n];
+            for (int q = 0; q < n; q++) {
+                for (int x = 0; x < indices.length; x++) single[x][q] = time(indices[x], p, q, 1, k);
             }
             int batches = Math.max(1, p.nq() / BATCH);
-            double[] perQuery = new double[batches];
-            long bytes = (long) BATCH * p.dim() * Float.BYTES;
+            double[][] perQuery = new double[indices.length][batches];
             for (int b = 0; b < batches; b++) {
-                int size = Math.min(BATCH, p.nq() - b * BATCH);
-                long t = System.nanoTime();
-                p.index().search(p.queries().asSlice(b * bytes, (long) size * p.dim() * Float.BYTES), size, k);
-                perQuery[b] = (System.nanoTime() - t) / 1e6 / size;
+                for (int x = 0; x < indices.length; x++) perQuery[x][b] = time(indices[x], p, b * BATCH, Math.min(BATCH, p.nq() - b * BATCH), k);
             }
-            return new Latency(percentile(single, 50), percentile(single, 95), percentile(single, 99), percentile(perQuery, 99));
+            Latency[] out = new Latency[indices.length];
+            for (int x = 0; x < indices.length; x++) {
+                out[x] = new Latency(percentile(single[x], 50), percentile(single[x], 95), percentile(single[x], 99), percentile(perQuery[x], 99));
+            }
+            return out;
         } finally {
-            p.index().threads(threads);
+            for (int x = 0; x < indices.length; x++) indices[x].threads(threads[x]);
         }
+    }
+
+    /** Milliseconds per query of searching {@code count} queries from {@code first} in one call. */
+    private static double time(Index index, Probe p, int first, int count, int k) {
+        long bytes = (long) p.dim() * Float.BYTES;
+        long t = System.nanoTime();
+        index.search(p.queries().asSlice(first * bytes, count * bytes), count, k);
+        return (System.nanoTime() - t) / 1e6 / count;
     }
 
     static Gate check(Latency l, double maxP99Ms) {

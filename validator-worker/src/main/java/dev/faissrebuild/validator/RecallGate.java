@@ -13,12 +13,6 @@ final class RecallGate {
 
     private RecallGate() {}
 
-    static RecallMeter.Recall measure(Probe p, IndexType type) {
-        try (RecallMeter meter = new RecallMeter(p.vectors(), p.queryIds(), p.settings().k(), p.index().metric(), p.settings().threads())) {
-            return meter.measure(p.index(), type.isExact());
-        }
-    }
-
     static Gate check(RecallMeter.Recall r, IndexType type, double minRecall) {
         double threshold = type.isExact() ? 1.0 : minRecall;
         String detail = String.format("recall@%d %.4f, 1-recall@1 %.4f over %d queries against exact search; minimum %.4f",

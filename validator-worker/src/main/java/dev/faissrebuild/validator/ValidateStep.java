@@ -50,14 +50,16 @@ public final class ValidateStep implements EventProcessor {
         try {
             key = IndexKey.parse(built.getIndexKey());
             candidate = new Candidate(built.getIndexKey(), key.type(), ConfinedPaths.resolve(indices.root(), built.getStagedPath()),
-                    built.getSha256(), ConfinedPaths.resolve(embeddingsDir, built.getEmbeddingsPath()));
+                    built.getSha256(), ConfinedPaths.resolve(embeddingsDir, built.getEmbeddingsPath()), baseline(key, built));
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);
         }
         long started = System.nanoTime();
-        ValidationOutcome outcome = validator.validate(candidate);
+        IndexValidator.Result result = validator.judge(candidate);
+        ValidationOutcome outcome = result.outcome();
         double seconds = (System.nanoTime() - started) / 1e9;
         metrics.record(IndexMetrics.CANDIDATE, key, outcome.figures(), built.getNtotal());
+        if (result.live() != null) metrics.record(IndexMetrics.LIVE, key, result.live(), liveNtotal(key));
         return List.of(new Outgoing(Topics.INDEX_VALIDATED, key.toString(), toEvent(built, outcome, seconds)));
     }
 
@@ -82,6 +84,17 @@ public final class ValidateStep implements EventProcessor {
                         .setReason(r.reason()).setValidationSeconds(seconds).setRejectedAt(Instant.now()).build();
             }
         };
+    }
+
+    /** The live index of the same key, for the regression gate; null when no generation is live or it lacks the key. */
+    private Candidate.Baseline baseline(IndexKey key, IndexBuilt built) {
+        return indices.liveManifest().flatMap(m -> m.entry(key.toString()).map(e -> new Candidate.Baseline(m.generationId(),
+                indices.generation(m.generationId()).resolve(e.fileName()), e.recallAtK(),
+                built.getEmbeddingsSha256().equals(e.embeddingsSha256())))).orElse(null);
+    }
+
+    private long liveNtotal(IndexKey key) {
+        return indices.liveManifest().flatMap(m -> m.entry(key.toString())).map(e -> e.ntotal()).orElse(0L);
     }
 
     static GateResult gate(Gate g) {

@@ -14,7 +14,7 @@ public final class ValidatorService {
 
     public static void start(WorkerRuntime rt) {
         FaissRebuildConfig c = rt.config();
-        ValidationSettings settings = ValidationSettings.from(c.validation(), c.rebuild().effectiveThreadsPerBuild());
+        ValidationSettings settings = ValidationSettings.from(c.validation(), c.rebuild().effectiveThreadsPerBuild(), c.paths().data());
         ValidateStep step = new ValidateStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()), settings,
                 new IndexMetrics(rt.registry()));
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
