@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
             GenerateEmbeddingsCommand.class,
             BuildIndexCommand.class,
             InspectIndexCommand.class,
+            ValidateIndexCommand.class,
+            TradeoffCommand.class,
             UpCommand.class,
             RebuildCliCommand.class,
             StatusCommand.class,

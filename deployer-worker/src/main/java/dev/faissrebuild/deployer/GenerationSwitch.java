@@ -27,9 +27,12 @@ public final class GenerationSwitch {
     public void switchTo(String generationId, Collection<IndexKey> keys) throws IOException {
         Path target = layout.generation(generationId);
         if (!Files.isDirectory(target)) throw new IOException("generation " + generationId + " does not exist at " + target);
+        // the stable links first: they point through current, so they are right before and after the switch,
+        // and a crash between the two steps never leaves a live set without its fixed paths
+        for (IndexKey key : keys) ensureStableLink(key);
+        CrashPoints.hit("switch.before_current");
         replaceLink(layout.current(), layout.root().relativize(target));
         CrashPoints.hit("switch.after_current");
-        for (IndexKey key : keys) ensureStableLink(key);
     }
 
     /** {@code faiss_X.faiss -> current/faiss_X.faiss}, created or repaired atomically. */

@@ -6,6 +6,7 @@ import dev.faissrebuild.faiss.SearchResult;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.vectors.NpyMatrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,23 +20,36 @@ import java.util.Random;
  * searches each index: the file opens, holds what the manifest says, and answers queries with ids in
  * range (an exact index finds each query vector first). Any problem means the deploy is rolled back.
  */
-final class LiveSetVerifier {
+public final class LiveSetVerifier {
     private final IndicesLayout layout;
     private final Path embeddingsDir;
     private final int queries;
 
-    LiveSetVerifier(IndicesLayout layout, Path embeddingsDir, int queries) {
+    public LiveSetVerifier(IndicesLayout layout, Path embeddingsDir, int queries) {
         this.layout = layout;
         this.embeddingsDir = embeddingsDir;
         this.queries = queries;
     }
 
     /** The problems found; empty when the live set is sound. */
-    List<String> verify(GenerationManifest manifest) {
+    public List<String> verify(GenerationManifest manifest) {
+        return verify(manifest, false);
+    }
+
+    /** The same, and with {@code checksums} every file's sha256 against the manifest (reads every byte). */
+    public List<String> verify(GenerationManifest manifest, boolean checksums) {
         List<String> problems = new ArrayList<>();
         for (GenerationManifest.Entry e : manifest.files()) {
             IndexKey key = IndexKey.parse(e.indexKey());
             Path file = layout.liveFile(key);
+            if (!Files.isRegularFile(file)) {
+                problems.add(key + ": " + file + " is missing or a dangling link");
+                continue;
+            }
+            if (checksums) {
+                String sha = Sha256.of(file);
+                if (!sha.equals(e.sha256())) problems.add(key + ": sha256 " + sha + " differs from the manifest's " + e.sha256());
+            }
             try (Index index = Index.read(file)) {
                 if (index.ntotal() != e.ntotal() || index.dimension() != e.dimension()) {
                     problems.add(key + ": holds " + index.ntotal() + " x " + index.dimension() + ", manifest says " + e.ntotal() + " x " + e.dimension());

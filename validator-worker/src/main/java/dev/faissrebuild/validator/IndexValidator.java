@@ -22,36 +22,29 @@ public final class IndexValidator {
         this.settings = settings;
     }
 
-    /** The outcome, and what was measured on the live index (for its metrics), if anything. */
-    public record Result(ValidationOutcome outcome, Figures live) {}
-
     public ValidationOutcome validate(Candidate c) {
-        return judge(c).outcome();
-    }
-
-    public Result judge(Candidate c) {
         List<Gate> gates = new ArrayList<>();
         try (NpyMatrix vectors = NpyMatrix.open(c.embeddings()); Index index = Index.read(c.indexFile())) {
             index.threads(settings.threads());
             Gate structure = StructureGate.check(c, index, vectors);
             gates.add(structure);
-            if (structure.failed()) return new Result(skipRest(gates, "the structure gate failed"), null);
+            if (structure.failed()) return skipRest(gates, "the structure gate failed");
             try (RecallMeter meter = meter(vectors, index)) {
                 return searchGates(c, new Probe(index, vectors, meter.queryIds(), meter.queries(), settings), meter, gates);
             }
         } catch (FaissException e) {
             gates.add(Gate.failed(StructureGate.NAME, null, null, "FAISS cannot read " + c.indexFile().getFileName() + ": " + e.faissMessage()));
-            return new Result(skipRest(gates, "the index file is unreadable"), null);
+            return skipRest(gates, "the index file is unreadable");
         } catch (InvalidEmbeddingsException e) {
             gates.add(Gate.failed(StructureGate.NAME, null, null, "the source embeddings cannot be read: " + e.getMessage()));
-            return new Result(skipRest(gates, "the source embeddings are unreadable"), null);
+            return skipRest(gates, "the source embeddings are unreadable");
         }
     }
 
-    private Result searchGates(Candidate c, Probe probe, RecallMeter meter, List<Gate> gates) {
+    private ValidationOutcome searchGates(Candidate c, Probe probe, RecallMeter meter, List<Gate> gates) {
         Gate sanity = SearchSanityGate.check(probe, c.type());
         gates.add(sanity);
-        if (sanity.failed()) return new Result(skipRest(gates, "search results are malformed"), null);
+        if (sanity.failed()) return skipRest(gates, "search results are malformed");
         try (Index live = openLive(c, probe)) {
             LatencyGate.Latency[] latency = LatencyGate.measure(probe, live);
             gates.add(LatencyGate.check(latency[0], settings.maxLatencyP99Ms()));
@@ -59,7 +52,6 @@ public final class IndexValidator {
             gates.add(RecallGate.check(recall, c.type(), settings.minRecall()));
             Figures figures = new Figures(settings.k(), probe.nq(), recall.atK(), recall.oneAt1(), latency[0].p50(), latency[0].p95(),
                     latency[0].p99(), latency[0].batchP99());
-            Figures liveFigures = null;
             if (live == null) {
                 gates.addAll(RegressionGates.skipped(c.baseline() == null ? "no live generation to compare with"
                         : "the live index " + c.baseline().file().getFileName() + " cannot be compared (unreadable or another dimension)"));
@@ -69,10 +61,8 @@ public final class IndexValidator {
                 gates.add(RegressionGates.recall(recall.atK(), baseline, liveRecall != null ? "measured now on the same queries"
                         : "as recorded in generation " + c.baseline().generationId(), settings.maxRecallDrop()));
                 gates.add(RegressionGates.latency(latency[0], latency[1], settings.maxLatencyIncrease()));
-                liveFigures = new Figures(settings.k(), probe.nq(), baseline, liveRecall == null ? null : liveRecall.oneAt1(),
-                        latency[1].p50(), latency[1].p95(), latency[1].p99(), latency[1].batchP99());
             }
-            return new Result(ValidationOutcome.of(gates, figures), liveFigures);
+            return ValidationOutcome.of(gates, figures);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.faissrebuild.validator;
 
 import dev.faissrebuild.faiss.Index;
+import dev.faissrebuild.faiss.SearchLatency;
 import java.util.Arrays;
 
 /**
@@ -49,12 +50,8 @@ final class LatencyGate {
         }
     }
 
-    /** Milliseconds per query of searching {@code count} queries from {@code first} in one call. */
     private static double time(Index index, Probe p, int first, int count, int k) {
-        long bytes = (long) p.dim() * Float.BYTES;
-        long t = System.nanoTime();
-        index.search(p.queries().asSlice(first * bytes, count * bytes), count, k);
-        return (System.nanoTime() - t) / 1e6 / count;
+        return SearchLatency.time(index, p.queries(), p.dim(), first, count, k);
     }
 
     static Gate check(Latency l, double maxP99Ms) {
@@ -63,11 +60,7 @@ final class LatencyGate {
         return l.p99() <= maxP99Ms ? Gate.passed(NAME, l.p99(), maxP99Ms, detail) : Gate.failed(NAME, l.p99(), maxP99Ms, detail);
     }
 
-    /** Nearest-rank percentile. */
     static double percentile(double[] values, double pct) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int rank = (int) Math.ceil(pct / 100 * s.length);
-        return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
+        return SearchLatency.percentile(values, pct);
     }
 }

@@ -55,11 +55,9 @@ public final class ValidateStep implements EventProcessor {
             throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);
         }
         long started = System.nanoTime();
-        IndexValidator.Result result = validator.judge(candidate);
-        ValidationOutcome outcome = result.outcome();
+        ValidationOutcome outcome = validator.validate(candidate);
         double seconds = (System.nanoTime() - started) / 1e9;
-        metrics.record(IndexMetrics.CANDIDATE, key, outcome.figures(), built.getNtotal());
-        if (result.live() != null) metrics.record(IndexMetrics.LIVE, key, result.live(), liveNtotal(key));
+        metrics.candidate(key, outcome.figures(), built.getNtotal());
         return List.of(new Outgoing(Topics.INDEX_VALIDATED, key.toString(), toEvent(built, outcome, seconds)));
     }
 
@@ -91,10 +89,6 @@ public final class ValidateStep implements EventProcessor {
         return indices.liveManifest().flatMap(m -> m.entry(key.toString()).map(e -> new Candidate.Baseline(m.generationId(),
                 indices.generation(m.generationId()).resolve(e.fileName()), e.recallAtK(),
                 built.getEmbeddingsSha256().equals(e.embeddingsSha256())))).orElse(null);
-    }
-
-    private long liveNtotal(IndexKey key) {
-        return indices.liveManifest().flatMap(m -> m.entry(key.toString())).map(e -> e.ntotal()).orElse(0L);
     }
 
     static GateResult gate(Gate g) {

@@ -15,8 +15,10 @@ public final class ValidatorService {
     public static void start(WorkerRuntime rt) {
         FaissRebuildConfig c = rt.config();
         ValidationSettings settings = ValidationSettings.from(c.validation(), c.rebuild().effectiveThreadsPerBuild(), c.paths().data());
-        ValidateStep step = new ValidateStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()), settings,
-                new IndexMetrics(rt.registry()));
+        IndicesLayout layout = new IndicesLayout(c.paths().indices());
+        IndexMetrics metrics = new IndexMetrics(rt.registry());
+        metrics.bindLive(layout, c.rebuild().keys());
+        ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics);
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + WorkerMain.instanceId()));
     }

@@ -1,0 +1,72 @@
+package dev.faissrebuild.cli;
+
+import dev.faissrebuild.faiss.Index;
+import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.validator.Candidate;
+import dev.faissrebuild.validator.Gate;
+import dev.faissrebuild.validator.IndexValidator;
+import dev.faissrebuild.validator.ValidationOutcome;
+import dev.faissrebuild.validator.ValidationSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate-index", mixinStandardHelpOptions = true,
+        description = {"Runs the quality gates on an index file, offline: structure, search sanity, latency, recall against",
+                "exact search over the embeddings (and regression against the live index of --key, if given).",
+                "Exit 0 when every gate passes, 1 otherwise."})
+final class ValidateIndexCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin GlobalOptions global;
+
+    @Option(names = "--index", required = true, description = "Index file.") Path index;
+    @Option(names = "--embeddings", required = true, description = "The .npy the index was built from.") Path embeddings;
+    @Option(names = "--queries", description = "Held-out query vectors (.npy) instead of a sample of the embeddings.") Path queries;
+    @Option(names = "--type", description = "flatip or ivfpq (default: told by the file).") String type;
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        FaissRebuildConfig c = global.config();
+        ValidationSettings settings = ValidationSettings.from(c.validation(), Runtime.getRuntime().availableProcessors(), c.paths().data());
+        if (queries != null) settings = settings.withQueriesFile(queries);
+        IndexType t = type != null ? IndexType.parse(type) : typeOf(index);
+        ValidationOutcome o = new IndexValidator(settings).validate(new Candidate(index.getFileName().toString(), t, index, null, embeddings));
+        print(o, json, spec.commandLine().getOut());
+        return o instanceof ValidationOutcome.Validated ? 0 : 1;
+    }
+
+    static IndexType typeOf(Path file) {
+        try (Index i = Index.read(file)) {
+            return i.info().isIvf() ? IndexType.IVFPQ : IndexType.FLATIP;
+        }
+    }
+
+    static void print(ValidationOutcome o, boolean json, PrintWriter out) throws Exception {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("validated", o instanceof ValidationOutcome.Validated);
+            if (o instanceof ValidationOutcome.Rejected r) m.put("reason", r.reason());
+            m.put("gates", o.gates());
+            m.put("figures", o.figures());
+            out.println(Json.MAPPER.writeValueAsString(m));
+        } else {
+            Table t = new Table("gate", "result", "figure", "threshold", "detail");
+            for (Gate g : o.gates()) {
+                t.row(g.name(), g.status().name().toLowerCase(), g.figure() == null ? "-" : String.format("%.4f", g.figure()),
+                        g.threshold() == null ? "-" : String.format("%.4f", g.threshold()), g.detail());
+            }
+            t.print(out);
+            out.println(o instanceof ValidationOutcome.Rejected r ? "REJECTED: " + r.reason() : "VALIDATED: every gate passed");
+        }
+        out.flush();
+    }
+}
