@@ -173,7 +173,9 @@ class PipelineTest {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("faiss_rebuild_total{status=\"success\",trigger_type=\"manual\"} 3.0")
                 .contains("faiss_rebuild_total{status=\"failure\",trigger_type=\"manual\"} 1.0")
-                .contains("faiss_rebuild_duration_seconds_bucket").contains("faiss_rebuild_consecutive_failures 0.0")
+                .contains("faiss_rebuild_duration_seconds_bucket{status=\"success\",le=\"14400.0\"}")
+                .contains("faiss_rebuild_consecutive_failures 0.0").contains("faiss_rebuild_last_success_timestamp")
+                .contains("faiss_index_recall_score{horizon=\"24h\",index_type=\"ivfpq\",set=\"live\"} 0.9")
                 .contains("faiss_index_recall_score{horizon=\"24h\",index_type=\"ivfpq\",set=\"candidate\"}")
                 .contains("faiss_worker_records_total{outcome=\"dead_lettered\",worker=\"trigger\"} 1.0");
     }
