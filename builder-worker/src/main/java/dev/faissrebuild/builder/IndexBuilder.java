@@ -127,7 +127,7 @@ public final class IndexBuilder {
     }
 
     /** Returns the rows trained on. Trains on all vectors in place when they fit the budget, else on a seeded random sample copied out. */
-    private static long train(Index index, NpyMatrix vectors, long rows) {
+    public static long train(Index index, NpyMatrix vectors, long rows) {
         if (index.isTrained() || rows == 0) return 0;
         if (rows >= vectors.rows()) {
             vectors.requireFinite();

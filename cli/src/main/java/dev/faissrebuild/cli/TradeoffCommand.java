@@ -61,7 +61,7 @@ final class TradeoffCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Path file = Files.createTempFile("tradeoff", ".faiss");
         try (Index index = Index.create(x.dim(), factory, Metric.INNER_PRODUCT)) {
-            index.train(x.segment(), Math.min(x.rows(), 256L * Math.max(1, index.info().nlist())));
+            IndexBuilder.train(index, x, Math.min(x.rows(), 256L * Math.max(1, index.info().nlist()))); // the builder's seeded sample
             IndexBuilder.addAll(index, x);
             double build = (System.nanoTime() - t0) / 1e9;
             index.write(file);
