@@ -9,21 +9,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code faiss_tool.py} with Debian's Python FAISS (the same FAISS 1.7.3 as ours) in a child
- * process: the reference implementation every cross-language test compares against.
+ * Runs {@code faiss_tool.py} (or another script of the test class path) with Debian's Python FAISS (the
+ * same FAISS 1.7.3 as ours) in a child process: the reference implementation every cross-language test
+ * compares against.
  */
 public final class PythonFaiss {
     public static final String PYTHON = "/usr/bin/python3";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Path script;
+    private static final Map<String, Path> SCRIPTS = new ConcurrentHashMap<>();
 
     private PythonFaiss() {}
 
     public static JsonNode run(String... args) {
-        Path script = script();
+        return runScript("/python/faiss_tool.py", args);
+    }
+
+    /** Runs the script at class-path {@code resource} with {@code args}; it must print one JSON document. */
+    public static JsonNode runScript(String resource, String... args) {
+        Path script = script(resource);
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
         command.addAll(List.of(args));
         try {
@@ -62,17 +70,17 @@ public final class PythonFaiss {
     }
 
     /** The script, copied out of the class path once so Python can run it from a plain file. */
-    private static synchronized Path script() {
-        if (script != null) return script;
-        try (InputStream in = PythonFaiss.class.getResourceAsStream("/python/faiss_tool.py")) {
-            if (in == null) throw new IllegalStateException("faiss_tool.py is not on the test class path");
-            Path file = Files.createTempFile("faiss_tool", ".py");
-            Files.write(file, in.readAllBytes());
-            file.toFile().deleteOnExit();
-            script = file;
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static Path script(String resource) {
+        return SCRIPTS.computeIfAbsent(resource, r -> {
+            try (InputStream in = PythonFaiss.class.getResourceAsStream(r)) {
+                if (in == null) throw new IllegalStateException(r + " is not on the test class path");
+                Path file = Files.createTempFile("faiss_script", ".py");
+                Files.write(file, in.readAllBytes());
+                file.toFile().deleteOnExit();
+                return file;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }
