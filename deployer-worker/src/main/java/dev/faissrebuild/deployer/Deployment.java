@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * assembles the new generation (rebuilt files from staging, the others carried over from the live
  * generation), switches {@code current} to it under the indices lock, verifies the live set and switches
  * back if that fails. When any index failed, nothing changes on disk and the reasons are reported.
+ *
+ * <p>Crash points: {@code deploy.after_backup} (backup of the live generation taken, nothing else
+ * changed), {@code deploy.after_switch}; and those of {@link GenerationStore}, {@link GenerationSwitch},
+ * {@code BackupStore} and {@link Rollback}.
  */
 public final class Deployment {
     private static final Logger LOG = LoggerFactory.getLogger(Deployment.class);

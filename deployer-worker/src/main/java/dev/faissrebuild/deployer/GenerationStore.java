@@ -118,7 +118,8 @@ public final class GenerationStore {
      * Deletes a generation (callers hold the indices lock and never pass the live one). It is first
      * renamed to a hidden {@code .tmp-} name in one step, so a crash halfway through the deletion never
      * leaves a generation with missing files under its own name (one a rollback could switch to); the
-     * leftover is removed by {@link #removeIncomplete}.
+     * leftover is removed by {@link #removeIncomplete}. Crash point {@code cleanup.generation_hidden}: renamed
+     * aside, files not yet deleted.
      */
     public void delete(String generationId) throws IOException {
         Path dir = layout.generation(generationId);

@@ -74,7 +74,10 @@ public final class BackupRestore {
         long t0 = System.nanoTime();
         expected.check(layout);
         backups.removeIncomplete(held);
-        Path work = layout.backups().resolve(".restore-" + id);
+        generations.removeIncomplete();
+        // beside the generations, not the backups: hard links need one file system, and backups/ may be
+        // a mount of another disk; the .tmp- name makes a crash's leftover something removeIncomplete clears
+        Path work = layout.generations().resolve(".tmp-restore-" + id);
         try {
             BackupStore.Backup backup = backups.find(id);
             Files.createDirectories(work);

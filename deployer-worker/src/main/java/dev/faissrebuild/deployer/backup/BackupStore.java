@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The backups under {@code indices/backups/}, shared by the deployer (a backup before each deploy) and
  * the CLI. Methods that change the directory take the held {@link IndicesLock}: backups, restores and
- * deploys never interleave, and leftovers of a crashed operation can be removed safely.
+ * deploys never interleave, and leftovers of a crashed operation can be removed safely. Backups never
+ * hard-link to generations, so {@code backups/} may be a mount of another disk.
  *
  * <p>Crash points: {@code backup.after_first_file} (archive half written under its temporary name),
  * {@code backup.after_files} (archive complete, not yet synced nor renamed), {@code backup.after_rename}
@@ -125,6 +126,7 @@ public final class BackupStore {
         sources.put(GenerationManifest.FILE_NAME, own);
         for (GenerationManifest.Entry e : gm.files()) {
             Path f = dir.resolve(e.fileName());
+            if (!Files.isRegularFile(f)) throw new IOException("generation " + generationId + " is incomplete: " + f + " is missing; not backing it up");
             files.add(new BackupManifest.FileEntry(e.fileName(), Files.size(f), e.sha256())); // proven while archived
             sources.put(e.fileName(), f);
         }
@@ -174,7 +176,7 @@ public final class BackupStore {
         return doomed;
     }
 
-    /** Hidden leftovers of a crashed backup or restore (temporary archives, extraction directories). */
+    /** Hidden leftovers of a crashed backup (temporary archives). */
     public static List<Path> incomplete(IndicesLayout layout) throws IOException {
         if (!Files.isDirectory(layout.backups())) return List.of();
         try (Stream<Path> all = Files.list(layout.backups())) {

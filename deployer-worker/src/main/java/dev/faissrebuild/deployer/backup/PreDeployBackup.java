@@ -2,6 +2,7 @@ package dev.faissrebuild.deployer.backup;
 
 import dev.faissrebuild.runtime.files.IndicesLock;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -29,7 +30,9 @@ public final class PreDeployBackup {
             BackupStore.Created c = store.ensure(held, liveGenerationId.get(), now);
             return new Outcome.Taken(c.backup().id(), c.reused());
         } catch (IOException | RuntimeException e) {
-            return new Outcome.Failed("backup of live generation " + liveGenerationId.get() + " failed: " + e.getMessage());
+            // java.nio's exceptions say only the path; their kind is half the message
+            String what = e instanceof FileSystemException ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
+            return new Outcome.Failed("backup of live generation " + liveGenerationId.get() + " failed: " + what);
         }
     }
 }

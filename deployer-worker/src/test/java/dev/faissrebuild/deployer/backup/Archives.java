@@ -10,14 +10,14 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** Damages backup archives the way an attacker or a bad disk would. */
-final class Archives {
+public final class Archives {
     private Archives() {}
 
     /**
      * Changes one byte of {@code fileName}'s content inside the archive and re-compresses it, so gzip's
      * own checks pass and only the sha256 in the backup manifest can notice.
      */
-    static void flipOneByte(Path archive, String fileName, int offsetInFile) throws IOException {
+    public static void flipOneByte(Path archive, String fileName, int offsetInFile) throws IOException {
         byte[] tar;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(archive))) {
             tar = in.readAllBytes();
@@ -37,7 +37,7 @@ final class Archives {
     }
 
     /** Keeps the first {@code length} bytes of the archive. */
-    static void truncate(Path archive, long length) throws IOException {
+    public static void truncate(Path archive, long length) throws IOException {
         byte[] all = Files.readAllBytes(archive);
         byte[] cut = new byte[(int) length];
         System.arraycopy(all, 0, cut, 0, cut.length);

@@ -2,6 +2,7 @@ package dev.faissrebuild.deployer.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faissrebuild.deployer.GenerationStore;
@@ -193,6 +194,27 @@ class BackupRoundTripTest {
             assertThat(Sha256.of(layout.liveFile(k))).isEqualTo(created.backup().manifest().file(k.fileName()).orElseThrow().sha256());
         }
         assertThat(layout.liveManifest().orElseThrow().previousGenerationId()).isNull();
+    }
+
+    @Test
+    void backupsMayLiveOnAnotherFileSystem() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(dir)), "needs /dev/shm on another file system");
+        Path elsewhere = Files.createTempDirectory(shm, "faiss-backups-");
+        try {
+            Files.createDirectories(layout.root());
+            Files.createSymbolicLink(layout.backups(), elsewhere);
+            GenerationManifest g1 = TestGenerations.deployAll(layout, "r20250601T020000Z-aaaaaa", T0, 1);
+            BackupId id = backup(g1.generationId()).backup().id();
+            assertThat(elsewhere.resolve(id + ".tar.gz")).isRegularFile();
+            TestGenerations.deploy(layout, "r20250602T020000Z-bbbbbb", T0.plusSeconds(86400), List.of(IndexKey.parse("6h/flatip")), 2);
+
+            restore(id); // unpacked beside the generations: the hard links into the new generation stay on one file system
+
+            assertThat(TestGenerations.liveChecksums(layout)).isEqualTo(TestGenerations.checksums(layout.generation(g1.generationId())));
+        } finally {
+            GenerationStore.deleteTree(elsewhere);
+        }
     }
 
     @Test

@@ -60,7 +60,8 @@ class MaintenanceCleanupTest {
         Files.writeString(running.resolve("faiss_6h_flatip.faiss"), "being built");
         // leftovers of crashes
         Files.createDirectories(layout.generations().resolve(".tmp-g20250612T000000Z-crash"));
-        Files.createDirectories(layout.backups().resolve(".restore-b1"));
+        Files.createDirectories(layout.backups());
+        Files.writeString(layout.backups().resolve(".b20250612T000000Z-aaaaa4.tar.gz.tmp-99-1"), "half an archive");
         long totalBefore = DiskUsage.measure(layout).total().bytes() - Files.size(layout.lockFile());
 
         Cleanup.Report report;
@@ -84,7 +85,8 @@ class MaintenanceCleanupTest {
         assertThat(running).isDirectory();
         assertThat(layout.staging("r20250604T020000Z-aaaaa3")).isDirectory(); // no result recorded, recent
         assertThat(report.removed()).filteredOn(r -> r.kind() == Cleanup.Kind.LEFTOVER).extracting(Cleanup.Removal::name)
-                .containsExactlyInAnyOrder("generations/.tmp-g20250612T000000Z-crash", "backups/.restore-b1");
+                .containsExactlyInAnyOrder("generations/.tmp-g20250612T000000Z-crash",
+                        "backups/.b20250612T000000Z-aaaaa4.tar.gz.tmp-99-1");
         try (var s = Files.list(layout.generations())) {
             assertThat(s.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
         }
