@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faissrebuild.deployer.GenerationStore;
 import dev.faissrebuild.deployer.backup.Archives;
 import dev.faissrebuild.deployer.testing.ChildLockHolder;
 import dev.faissrebuild.deployer.testing.TestGenerations;
@@ -118,7 +119,7 @@ class BackupCommandsTest {
         String id = createBackup();
         Files.delete(layout.current());
         for (IndexKey k : TestGenerations.KEYS) Files.delete(layout.liveFile(k));
-        dev.faissrebuild.deployer.GenerationStore.deleteTree(layout.generations());
+        GenerationStore.deleteTree(layout.generations());
 
         CliRun restore = cli("y\n", "backup", "restore", "--backup-id", id);
         assertThat(restore.code()).as(restore.err()).isZero();

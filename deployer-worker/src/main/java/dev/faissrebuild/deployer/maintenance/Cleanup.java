@@ -11,6 +11,7 @@ import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.IndicesLock;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -150,7 +151,7 @@ public final class Cleanup {
         try (Stream<Path> all = Files.walk(dir)) {
             Instant last = Instant.EPOCH;
             for (Path p : all.toList()) {
-                Instant t = Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant();
+                Instant t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
                 if (t.isAfter(last)) last = t;
             }
             return last;

@@ -9,6 +9,7 @@ import dev.faissrebuild.events.GenerationDeployed;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.files.IndicesLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class BackupBeforeDeployTest {
     @Test
     void aBackupThatAlreadyExistsIsReused() throws Exception {
         BackupStore.Created existing;
-        try (var lock = dev.faissrebuild.runtime.files.IndicesLock.acquire(layout.lockFile(), "test", Duration.ofSeconds(5))) {
+        try (IndicesLock lock = IndicesLock.acquire(layout.lockFile(), "test", Duration.ofSeconds(5))) {
             existing = store.create(lock, g1.generationId(), Instant.now());
         }
         List<SpecificRecord> out = new DeploymentHarness(layout, dir.resolve("embeddings"), new PreDeployBackup(store))

@@ -2,6 +2,7 @@ package dev.faissrebuild.deployer.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +73,7 @@ class BackupRoundTripTest {
             assertThat(f.sizeBytes()).isEqualTo(Files.size(g1Dir.resolve(f.name())));
         }
         assertThat(m.totalSizeBytes()).isEqualTo(m.files().stream().mapToLong(BackupManifest.FileEntry::sizeBytes).sum());
-        assertThat(m.totalSizeMb()).isCloseTo(m.totalSizeBytes() / 1e6, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(m.totalSizeMb()).isCloseTo(m.totalSizeBytes() / 1e6, offset(0.001));
         assertThat(hidden(layout.backups())).isEmpty();
         assertThat(store.list()).singleElement().isEqualTo(created.backup());
 
@@ -228,7 +230,7 @@ class BackupRoundTripTest {
                 e.metric(), e.nlist(), e.nprobe(), e.recallAtK(), e.oneRecallAt1(), e.latencyP99Ms(), e.embeddingsPath(),
                 e.embeddingsSha256(), e.builtInRebuild(), e.rebuilt()) : e).toList();
         new GenerationStore(layout).write(new GenerationManifest(1, lyingId, T0.plusSeconds(60), "r-lying", "MANUAL", null, entries),
-                Map.copyOf(entries.stream().collect(java.util.stream.Collectors.toMap(GenerationManifest.Entry::fileName,
+                Map.copyOf(entries.stream().collect(Collectors.toMap(GenerationManifest.Entry::fileName,
                         e -> gDir.resolve(e.fileName())))));
         BackupId id = backup(lyingId).backup().id();
         Map<String, String> before = TestGenerations.liveChecksums(layout);
