@@ -1,6 +1,8 @@
 package dev.faissrebuild.cli;
 
+import dev.faissrebuild.deployer.OperationRefused;
 import dev.faissrebuild.faiss.FaissException;
+import dev.faissrebuild.runtime.files.IndicesLock;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +19,9 @@ import picocli.CommandLine.Command;
             UpCommand.class,
             RebuildCliCommand.class,
             StatusCommand.class,
+            BackupCommand.class,
+            RollbackCommand.class,
+            MaintenanceCommand.class,
             DemoCommand.class,
             BenchRunCommand.class,
             CommandLine.HelpCommand.class,
@@ -38,8 +43,8 @@ public final class FaissRebuildCli {
     private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         boolean expected = e instanceof InvalidEmbeddingsException || e instanceof FaissException
                 || e instanceof IllegalArgumentException || e instanceof UserError || e instanceof java.io.IOException
-                || e instanceof java.io.UncheckedIOException;
-        cli.getErr().println("faiss-rebuild " + cli.getCommandName() + ": " + e.getMessage());
+                || e instanceof java.io.UncheckedIOException || e instanceof IndicesLock.BusyException || e instanceof OperationRefused;
+        cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         if (!expected || System.getenv("FAISS_REBUILD_DEBUG") != null) e.printStackTrace(cli.getErr());
         return 1;
     }

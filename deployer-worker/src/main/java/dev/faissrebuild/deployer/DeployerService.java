@@ -1,13 +1,20 @@
 package dev.faissrebuild.deployer;
 
+import dev.faissrebuild.deployer.backup.BackupRetention;
+import dev.faissrebuild.deployer.backup.BackupStore;
+import dev.faissrebuild.deployer.backup.PreDeployBackup;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.files.IndicesLock;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deployer: the only writer of what is live. Its transactional id is fixed, so a second instance
@@ -15,6 +22,7 @@ import java.util.List;
  * interleaving. It reads the built topic only for BuildFailed (an index that will never be validated).
  */
 public final class DeployerService {
+    private static final Logger LOG = LoggerFactory.getLogger(DeployerService.class);
     public static final String TRANSACTIONAL_ID = "faiss-rebuild-deployer";
 
     private DeployerService() {}
@@ -22,11 +30,27 @@ public final class DeployerService {
     public static void start(WorkerRuntime rt) throws Exception {
         FaissRebuildConfig c = rt.config();
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
-        new GenerationStore(layout).removeIncomplete();
+        Duration lockWait = Duration.ofMinutes(10);
+        BackupStore backups = new BackupStore(layout, BackupRetention.of(c.backup()));
+        removeIncomplete(layout, backups);
         Deployment deployment = new Deployment(layout, c.paths().embeddings(), c.rebuild().keys(),
-                c.deploy().verifyQueries(), Duration.ofMinutes(10));
+                c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null);
         rt.run(WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT), new DeployStep(layout, deployment))
                 .transactional(TRANSACTIONAL_ID));
+    }
+
+    /**
+     * Leftovers of a crash, removed only under the lock (a CLI restore or backup running now owns its
+     * hidden work files) and only if the lock is free at once: start-up does not wait on an operator;
+     * the next start or {@code maintenance cleanup} removes them otherwise.
+     */
+    private static void removeIncomplete(IndicesLayout layout, BackupStore backups) throws IOException {
+        try (IndicesLock lock = IndicesLock.acquire(layout.lockFile(), "deployer: start-up removal of incomplete files", Duration.ZERO)) {
+            new GenerationStore(layout).removeIncomplete();
+            backups.removeIncomplete(lock);
+        } catch (IndicesLock.BusyException e) {
+            LOG.info("event=startup_cleanup_skipped reason=\"{}\"", e.getMessage());
+        }
     }
 
     public static void main(String[] args) throws Exception {

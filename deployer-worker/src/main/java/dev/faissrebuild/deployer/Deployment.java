@@ -1,12 +1,12 @@
 package dev.faissrebuild.deployer;
 
+import dev.faissrebuild.deployer.backup.PreDeployBackup;
 import dev.faissrebuild.events.BuildFailed;
 import dev.faissrebuild.events.DeployFailed;
 import dev.faissrebuild.events.DeployedFile;
 import dev.faissrebuild.events.GenerationDeployed;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
-import dev.faissrebuild.events.RolledBack;
 import dev.faissrebuild.events.TriggerType;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.CrashPoints;
@@ -22,16 +22,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides a complete rebuild: when every index passed, assembles the new generation (rebuilt files
- * from staging, the others carried over from the live generation), switches {@code current} to it
- * under the indices lock, verifies the live set and switches back if that fails. When any index
- * failed, nothing changes on disk and the reasons are reported.
+ * Decides a complete rebuild: when every index passed, backs up the live generation (when configured),
+ * assembles the new generation (rebuilt files from staging, the others carried over from the live
+ * generation), switches {@code current} to it under the indices lock, verifies the live set and switches
+ * back if that fails. When any index failed, nothing changes on disk and the reasons are reported.
+ *
+ * <p>Crash points: {@code deploy.after_backup} (backup of the live generation taken, nothing else
+ * changed), {@code deploy.after_switch}; and those of {@link GenerationStore}, {@link GenerationSwitch},
+ * {@code BackupStore} and {@link Rollback}.
  */
 public final class Deployment {
     private static final Logger LOG = LoggerFactory.getLogger(Deployment.class);
@@ -40,15 +43,26 @@ public final class Deployment {
     private final GenerationStore store;
     private final GenerationSwitch generationSwitch;
     private final LiveSetVerifier verifier;
+    private final Rollback rollback;
     private final Duration lockWait;
+    private final PreDeployBackup preDeployBackup;
 
+    /** Without backups before deploys. */
     public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait) {
+        this(layout, embeddingsDir, allKeys, verifyQueries, lockWait, null);
+    }
+
+    /** @param preDeployBackup null: no backup of the live generation before a deploy */
+    public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait,
+                      PreDeployBackup preDeployBackup) {
         this.layout = layout;
         this.allKeys = List.copyOf(allKeys);
         this.store = new GenerationStore(layout);
         this.generationSwitch = new GenerationSwitch(layout);
         this.verifier = new LiveSetVerifier(layout, embeddingsDir, verifyQueries);
+        this.rollback = new Rollback(layout);
         this.lockWait = lockWait;
+        this.preDeployBackup = preDeployBackup;
     }
 
     List<SpecificRecord> decide(DeployStep.RebuildRef ref, Map<IndexKey, SpecificRecord> outcomes) throws IOException {
@@ -64,11 +78,11 @@ public final class Deployment {
                     failures.stream().map(f -> f.substring(0, f.indexOf(' '))).toList(), null));
         }
         try (IndicesLock lock = IndicesLock.acquire(layout.lockFile(), "deployer: deploy rebuild " + ref.rebuildId(), lockWait)) {
-            return deploy(ref.rebuildId(), trigger, requestedAt, outcomes);
+            return deploy(lock, ref.rebuildId(), trigger, requestedAt, outcomes);
         }
     }
 
-    private List<SpecificRecord> deploy(String rebuildId, TriggerType trigger, Instant requestedAt,
+    private List<SpecificRecord> deploy(IndicesLock lock, String rebuildId, TriggerType trigger, Instant requestedAt,
                                         Map<IndexKey, SpecificRecord> outcomes) throws IOException {
         Optional<String> previous = layout.liveGenerationId();
         Optional<GenerationManifest> live = layout.liveManifest();
@@ -89,7 +103,25 @@ public final class Deployment {
             }
         }
         if (previous.isPresent() && previous.get().equals(generationId)) {
-            return List.of(deployed(rebuildId, generationId, null, trigger, requestedAt, entries, 0)); // already live
+            return List.of(deployed(rebuildId, generationId, null, null, trigger, requestedAt, entries, 0)); // already live
+        }
+        // A failed backup refuses the deploy rather than deploying without it: an operator who turned
+        // backup_before_deploy on relies on a restore point for every live set that gets replaced, and a
+        // backup fails mostly for a full or failing disk, on which assembling a generation is no safer.
+        // The rebuild is reported as failed (with the reason), the live set is untouched, and a retry
+        // or the next rebuild deploys once the disk is fixed.
+        String backupId = null;
+        if (preDeployBackup != null) {
+            switch (preDeployBackup.take(lock, previous, Instant.now())) {
+                case PreDeployBackup.Outcome.NothingLive n -> { }
+                case PreDeployBackup.Outcome.Taken t -> backupId = t.id().value();
+                case PreDeployBackup.Outcome.Failed f -> {
+                    return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + f.reason()
+                            + " (deploy.backup_before_deploy is on, so the deploy was refused; the live set is unchanged)",
+                            allKeys.stream().map(IndexKey::toString).toList(), null));
+                }
+            }
+            CrashPoints.hit("deploy.after_backup");
         }
         GenerationManifest manifest = new GenerationManifest(1, generationId, Instant.now(), rebuildId, trigger.name(),
                 previous.orElse(null), entries);
@@ -101,32 +133,30 @@ public final class Deployment {
         LOG.info("event=generation_switched rebuild={} generation={} previous={} swap_ms={}", rebuildId, generationId,
                 previous.orElse("none"), String.format("%.3f", swapMillis));
         List<String> problems = verifier.verify(manifest);
-        if (problems.isEmpty()) return List.of(deployed(rebuildId, generationId, previous.orElse(null), trigger, requestedAt, entries, swapMillis));
-        return rollBack(rebuildId, trigger, requestedAt, generationId, previous, problems);
+        if (problems.isEmpty()) {
+            return List.of(deployed(rebuildId, generationId, previous.orElse(null), backupId, trigger, requestedAt, entries, swapMillis));
+        }
+        return rollBack(lock, rebuildId, trigger, requestedAt, generationId, previous, problems);
     }
 
-    private List<SpecificRecord> rollBack(String rebuildId, TriggerType trigger, Instant requestedAt, String generationId,
+    private List<SpecificRecord> rollBack(IndicesLock lock, String rebuildId, TriggerType trigger, Instant requestedAt, String generationId,
                                           Optional<String> previous, List<String> problems) throws IOException {
         String reason = "post-deploy verification failed: " + String.join("; ", problems);
         LOG.error("event=verification_failed rebuild={} generation={} problems=\"{}\"", rebuildId, generationId, problems);
         List<SpecificRecord> out = new ArrayList<>();
         if (previous.isPresent()) {
-            generationSwitch.switchTo(previous.get(), allKeys);
-            LOG.warn("event=rolled_back rebuild={} from={} to={}", rebuildId, generationId, previous.get());
-            out.add(RolledBack.newBuilder().setRollbackId("rb-" + UUID.randomUUID()).setRebuildId(rebuildId)
-                    .setFromGenerationId(generationId).setToGenerationId(previous.get()).setReason(reason).setAutomatic(true)
-                    .setRolledBackAt(Instant.now()).build());
+            out.add(rollback.switchBack(lock, generationId, previous.get(), allKeys, reason, true, rebuildId));
         }
         out.add(failed(rebuildId, trigger, requestedAt, reason + (previous.isPresent() ? "; rolled back to " + previous.get()
                 : "; no previous generation to roll back to"), allKeys.stream().map(IndexKey::toString).toList(), generationId));
         return out;
     }
 
-    private GenerationDeployed deployed(String rebuildId, String generationId, String previous, TriggerType trigger,
+    private GenerationDeployed deployed(String rebuildId, String generationId, String previous, String backupId, TriggerType trigger,
                                         Instant requestedAt, List<GenerationManifest.Entry> entries, double swapMillis) {
         List<DeployedFile> files = entries.stream().map(ManifestEntries::deployedFile).toList();
         return GenerationDeployed.newBuilder().setRebuildId(rebuildId).setGenerationId(generationId)
-                .setPreviousGenerationId(previous).setTrigger(trigger).setFiles(files).setBackupId(null)
+                .setPreviousGenerationId(previous).setTrigger(trigger).setFiles(files).setBackupId(backupId)
                 .setSwapMillis(swapMillis).setRebuildSeconds(secondsSince(requestedAt)).setDeployedAt(Instant.now()).build();
     }
 

@@ -6,15 +6,22 @@ import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.Sha256;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes immutable generation directories. A generation is assembled in a hidden temporary directory
@@ -23,6 +30,7 @@ import java.util.stream.Stream;
  * only then renamed to {@code generations/<id>}: a crash leaves either no generation or a complete one.
  */
 public final class GenerationStore {
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationStore.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private final IndicesLayout layout;
 
@@ -32,8 +40,18 @@ public final class GenerationStore {
 
     /** Sortable, and the same for the same rebuild (a redelivered deploy finds its own generation): {@code g20261124T193501Z-a1b2c3}. */
     public static String newId(Instant at, String rebuildId) {
-        String tail = rebuildId.substring(rebuildId.lastIndexOf('-') + 1).replaceAll("[^A-Za-z0-9]", "");
-        return "g" + ID_TIME.format(at) + "-" + (tail.isEmpty() ? "x" : tail);
+        return "g" + idTime(at) + "-" + idTail(rebuildId);
+    }
+
+    /** {@code 20261124T193501Z}: the time part of generation and backup ids (UTC, so ids sort by time). */
+    public static String idTime(Instant at) {
+        return ID_TIME.format(at);
+    }
+
+    /** The last {@code -}-separated part of an id, letters and digits only ({@code x} if none). */
+    public static String idTail(String id) {
+        String tail = id.substring(id.lastIndexOf('-') + 1).replaceAll("[^A-Za-z0-9]", "");
+        return tail.isEmpty() ? "x" : tail;
     }
 
     /**
@@ -68,7 +86,53 @@ public final class GenerationStore {
         return finalDir;
     }
 
-    /** Leftovers of generations that were being assembled when a process died. */
+    /**
+     * Every published generation, oldest first (by creation time, then id). A directory without a
+     * readable manifest is not a published generation and is left out (and alone).
+     */
+    public List<GenerationManifest> list() throws IOException {
+        if (!Files.isDirectory(layout.generations())) return List.of();
+        List<GenerationManifest> found = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(layout.generations())) {
+            for (Path d : dirs.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p)).toList()) {
+                Path manifest = d.resolve(GenerationManifest.FILE_NAME);
+                if (!Files.isRegularFile(manifest)) continue;
+                try {
+                    found.add(GenerationManifest.read(manifest));
+                } catch (UncheckedIOException e) {
+                    LOG.warn("event=generation_unreadable dir={} problem=\"{}\"", d, e.getMessage());
+                }
+            }
+        }
+        found.sort(Comparator.comparing(GenerationManifest::createdAt).thenComparing(GenerationManifest::generationId));
+        return found;
+    }
+
+    /** The manifest of a published generation, if it exists. */
+    public Optional<GenerationManifest> manifest(String generationId) {
+        Path file = layout.generation(generationId).resolve(GenerationManifest.FILE_NAME);
+        return Files.isRegularFile(file) ? Optional.of(GenerationManifest.read(file)) : Optional.empty();
+    }
+
+    /**
+     * Deletes a generation (callers hold the indices lock and never pass the live one). It is first
+     * renamed to a hidden {@code .tmp-} name in one step, so a crash halfway through the deletion never
+     * leaves a generation with missing files under its own name (one a rollback could switch to); the
+     * leftover is removed by {@link #removeIncomplete}. Crash point {@code cleanup.generation_hidden}: renamed
+     * aside, files not yet deleted.
+     */
+    public void delete(String generationId) throws IOException {
+        Path dir = layout.generation(generationId);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return;
+        Path doomed = layout.generations().resolve(".tmp-deleting-" + generationId);
+        deleteTree(doomed);
+        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.fsync(layout.generations());
+        CrashPoints.hit("cleanup.generation_hidden");
+        deleteTree(doomed);
+    }
+
+    /** Leftovers of generations that were being assembled (or deleted) when a process died. */
     public void removeIncomplete() throws IOException {
         if (!Files.isDirectory(layout.generations())) return;
         try (Stream<Path> dirs = Files.list(layout.generations())) {
@@ -76,8 +140,9 @@ public final class GenerationStore {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    /** Deletes a directory and everything under it; symlinks are removed, never followed. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }

@@ -7,7 +7,7 @@ import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.GenerationManifest;
 
 /** Conversions between what the events say about an index and its manifest entry. */
-final class ManifestEntries {
+public final class ManifestEntries {
     private ManifestEntries() {}
 
     static GenerationManifest.Entry rebuilt(IndexKey key, IndexValidated v) {
@@ -18,7 +18,7 @@ final class ManifestEntries {
                 b.getRebuildId(), true);
     }
 
-    static GenerationManifest.Entry carriedOver(GenerationManifest.Entry e) {
+    public static GenerationManifest.Entry carriedOver(GenerationManifest.Entry e) {
         return new GenerationManifest.Entry(e.indexKey(), e.fileName(), e.sha256(), e.sizeBytes(), e.dimension(), e.ntotal(),
                 e.factory(), e.metric(), e.nlist(), e.nprobe(), e.recallAtK(), e.oneRecallAt1(), e.latencyP99Ms(),
                 e.embeddingsPath(), e.embeddingsSha256(), e.builtInRebuild(), false);

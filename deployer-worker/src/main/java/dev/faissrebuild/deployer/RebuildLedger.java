@@ -21,7 +21,7 @@ import org.apache.avro.specific.SpecificRecord;
  * failed to build) and, once decided, the rebuild's result. Writing is idempotent, so a redelivered
  * event changes nothing, and a restarted deployer knows what it knew.
  */
-final class RebuildLedger {
+public final class RebuildLedger {
     private static final String RESULT = "RESULT.event";
     private final IndicesLayout layout;
     private final EventSerde serde = EventSerde.standard();
@@ -44,13 +44,18 @@ final class RebuildLedger {
         return found;
     }
 
+    /** The file that says a rebuild was decided (deployed or failed): its staged files are no longer needed. */
+    public static Path resultFile(IndicesLayout layout, String rebuildId) {
+        return layout.staging(rebuildId).resolve("outcomes").resolve(RESULT);
+    }
+
     Optional<SpecificRecord> result(String rebuildId) {
-        Path f = dir(rebuildId).resolve(RESULT);
+        Path f = resultFile(layout, rebuildId);
         return Files.isRegularFile(f) ? Optional.of(read(f)) : Optional.empty();
     }
 
     void saveResult(String rebuildId, SpecificRecord result) {
-        write(dir(rebuildId).resolve(RESULT), result);
+        write(resultFile(layout, rebuildId), result);
     }
 
     private Path dir(String rebuildId) {

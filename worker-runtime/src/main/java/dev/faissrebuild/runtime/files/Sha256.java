@@ -20,10 +20,15 @@ public final class Sha256 {
             while (in.read(buf) >= 0) {
                 // the digest sees every byte read
             }
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return hex(((DigestInputStream) in).getMessageDigest());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + file, e);
         }
+    }
+
+    /** The hex of what {@code digest} has seen (it is reset), for digests updated while streaming. */
+    public static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     public static MessageDigest digest() {

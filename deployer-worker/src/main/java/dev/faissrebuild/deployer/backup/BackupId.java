@@ -1,0 +1,55 @@
+package dev.faissrebuild.deployer.backup;
+
+import dev.faissrebuild.deployer.GenerationStore;
+import dev.faissrebuild.runtime.files.ConfinedPaths;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * The name of a backup: {@code b20261124T193501Z-a1b2c3} (UTC time of the backup, then the tail of the
+ * generation it holds), so names sort by time. A valid id is one file-name component, which is what keeps
+ * {@link #archive} inside {@code indices/backups/}.
+ */
+public record BackupId(String value) implements Comparable<BackupId> {
+    static final String SUFFIX = ".tar.gz";
+
+    public BackupId {
+        ConfinedPaths.requireSimpleName(value, "backup id");
+    }
+
+    /** A new id for a backup of {@code generationId} taken at {@code at}. */
+    public static BackupId next(Instant at, String generationId) {
+        return new BackupId("b" + GenerationStore.idTime(at) + "-" + GenerationStore.idTail(generationId));
+    }
+
+    /**
+     * An id as a user typed it. The archive's file name ({@code ….tar.gz}) is accepted too, since that is
+     * what {@code ls indices/backups} shows.
+     */
+    public static BackupId parse(String text) {
+        String v = text == null ? "" : text.strip();
+        if (v.endsWith(SUFFIX)) v = v.substring(0, v.length() - SUFFIX.length());
+        try {
+            return new BackupId(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("backup id '" + text + "' is not valid: an id is a single name such as "
+                    + "b20261124T193501Z-a1b2c3 (see 'faiss-rebuild backup list'), with no path separators and no '..'");
+        }
+    }
+
+    /** {@code indices/backups/<id>.tar.gz}, refused if it is a link that leads outside. */
+    public Path archive(IndicesLayout layout) {
+        return ConfinedPaths.resolve(layout.backups(), value + SUFFIX);
+    }
+
+    @Override
+    public int compareTo(BackupId o) {
+        return value.compareTo(o.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}
