@@ -7,5 +7,6 @@ import picocli.CommandLine.Command;
         subcommands = {
             MaintenanceCleanupCommand.class,
             MaintenanceDiskUsageCommand.class,
+            MaintenanceValidateCommand.class,
         })
 final class MaintenanceCommand {}

@@ -44,7 +44,7 @@ public final class DeployerService {
      * hidden work files) and only if the lock is free at once: start-up does not wait on an operator;
      * the next start or {@code maintenance cleanup} removes them otherwise.
      */
-    private static void removeIncomplete(IndicesLayout layout, BackupStore backups) throws IOException {
+    public static void removeIncomplete(IndicesLayout layout, BackupStore backups) throws IOException {
         try (IndicesLock lock = IndicesLock.acquire(layout.lockFile(), "deployer: start-up removal of incomplete files", Duration.ZERO)) {
             new GenerationStore(layout).removeIncomplete();
             backups.removeIncomplete(lock);

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The deployer is killed (halted like SIGKILL, in a child process) at each step of a deploy. After a
- * restart the live set is one complete generation, old or new, never a mix and never a missing file;
+ * The deployer's operations are killed (halted like SIGKILL, in a child process) at each step of a
+ * deploy, a rollback, a restore, a backup and a cleanup. After a restart the live set is one complete generation, old or new, never a mix and never a missing file;
  * every file matches its manifest; the lock is free; and the next deploy succeeds.
  */
 class DeployCrashTest {
@@ -45,34 +45,105 @@ class DeployCrashTest {
 
     @AfterAll
     static void report() {
-        System.out.println("crash points (deploy):\n" + String.join("\n", REPORT));
+        System.out.println("crash points (" + REPORT.size() + " kills):\n" + String.join("\n", REPORT));
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"generation.after_files", "generation.after_manifest", "switch.before_current", "switch.after_current",
-            "deploy.after_switch"})
+            "deploy.after_switch", "deploy.after_backup", "backup.after_first_file", "backup.after_files"})
     void aDeployKilledAtAnyStepLeavesOneCompleteGeneration(String point, @TempDir Path dir) throws Exception {
-        IndicesLayout layout = new IndicesLayout(dir.resolve("indices"));
-        stage(layout, "r-old");
-        assertThat(CrashHarness.deploy(layout, embeddings, "r-old").getLast()).isInstanceOf(GenerationDeployed.class);
+        IndicesLayout layout = live(dir, "r-old");
         String old = layout.liveGenerationId().orElseThrow();
         stage(layout, "r-new");
 
-        int exit = child(point, "deploy", layout.root().toString(), embeddings.toString(), "r-new");
-        assertThat(exit).as("the child halted at " + point).isEqualTo(137);
+        killAt(point, "deploy-with-backup", layout, "r-new");
+        String afterCrash = restartAndCheck(layout, point, old);
 
-        recover(layout);
-        String afterCrash = assertOneCompleteGeneration(layout);
-        REPORT.add(String.format("  %-28s killed; after restart live = %s generation", point, afterCrash.equals(old) ? "old" : "new"));
-
-        assertThat(CrashHarness.deploy(layout, embeddings, "r-new").getLast()).isInstanceOf(GenerationDeployed.class);
+        assertThat(CrashHarness.deploy(layout, embeddings, "r-new", true).getLast()).isInstanceOf(GenerationDeployed.class);
         String next = assertOneCompleteGeneration(layout);
         assertThat(next).isNotEqualTo(old);
+        assertThat(afterCrash).isIn(old, next);
     }
 
-    /** What a restarted deployer does before consuming: drop half-assembled generations and stray swap links. */
-    static void recover(IndicesLayout layout) throws IOException {
-        new GenerationStore(layout).removeIncomplete();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"rollback.before_switch", "rollback.after_switch", "switch.before_current", "switch.after_current"})
+    void aRollbackKilledAtAnyStepLeavesOneCompleteGeneration(String point, @TempDir Path dir) throws Exception {
+        IndicesLayout layout = live(dir, "r-old");
+        stage(layout, "r-new");
+        CrashHarness.deploy(layout, embeddings, "r-new");
+        String newer = layout.liveGenerationId().orElseThrow();
+        killAt(point, "rollback", layout);
+        if (restartAndCheck(layout, point, newer).equals(newer)) {
+            // killed before the switch: the operator runs it again, and it completes
+            CrashHarness.main(new String[] {"rollback", layout.root().toString(), embeddings.toString()});
+        }
+        assertThat(assertOneCompleteGeneration(layout)).isNotEqualTo(newer);
+        nextDeploySucceeds(layout);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"restore.after_verify", "restore.after_generation", "restore.after_switch"})
+    void aRestoreKilledAtAnyStepLeavesOneCompleteGeneration(String point, @TempDir Path dir) throws Exception {
+        IndicesLayout layout = live(dir, "r-old");
+        String backup;
+        try (IndicesLock lock = CrashHarness.lock(layout)) {
+            backup = CrashHarness.backups(layout).create(lock, layout.liveGenerationId().orElseThrow(), java.time.Instant.now()).backup().id().toString();
+        }
+        stage(layout, "r-new");
+        CrashHarness.deploy(layout, embeddings, "r-new");
+        String newer = layout.liveGenerationId().orElseThrow();
+        killAt(point, "restore", layout, backup);
+        restartAndCheck(layout, point, newer);
+        nextDeploySucceeds(layout);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"backup.after_first_file", "backup.after_files", "backup.after_rename", "backup.after_retention",
+            "cleanup.generation_hidden"})
+    void aBackupOrCleanupKilledLeavesTheLiveSetAlone(String point, @TempDir Path dir) throws Exception {
+        IndicesLayout layout = live(dir, "r-old");
+        stage(layout, "r-new");
+        CrashHarness.deploy(layout, embeddings, "r-new");
+        stage(layout, "r-third");
+        CrashHarness.deploy(layout, embeddings, "r-third");
+        String live = layout.liveGenerationId().orElseThrow();
+        killAt(point, point.startsWith("cleanup") ? "cleanup" : "backup", layout);
+        assertThat(restartAndCheck(layout, point, live)).isEqualTo(live);
+        try (Stream<Path> s = Files.exists(layout.backups()) ? Files.list(layout.backups()) : Stream.empty()) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no half archive under a final name")
+                    .allMatch(n -> n.endsWith(".tar.gz") && !n.startsWith("."));
+        }
+        for (var b : CrashHarness.backups(layout).list()) assertThat(b).isInstanceOf(dev.faissrebuild.deployer.backup.BackupStore.Backup.class);
+        nextDeploySucceeds(layout);
+    }
+
+    static IndicesLayout live(Path dir, String rebuildId) throws Exception {
+        IndicesLayout layout = new IndicesLayout(dir.resolve("indices"));
+        stage(layout, rebuildId);
+        assertThat(CrashHarness.deploy(layout, embeddings, rebuildId).getLast()).isInstanceOf(GenerationDeployed.class);
+        return layout;
+    }
+
+    static void killAt(String point, String op, IndicesLayout layout, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(op, layout.root().toString(), embeddings.toString()));
+        args.addAll(List.of(more));
+        assertThat(child(point, args.toArray(String[]::new))).as("the child halted at " + point).isEqualTo(137);
+    }
+
+    /** Restart (the deployer's start-up recovery), check the invariants, record the outcome for the report. */
+    static String restartAndCheck(IndicesLayout layout, String point, String before) throws IOException {
+        DeployerService.removeIncomplete(layout, CrashHarness.backups(layout));
+        String live = assertOneCompleteGeneration(layout);
+        REPORT.add(String.format("  %-28s killed; after restart: one complete generation, %s", point,
+                live.equals(before) ? "the one live before" : "the new one (" + live + ")"));
+        return live;
+    }
+
+    static void nextDeploySucceeds(IndicesLayout layout) throws Exception {
+        String id = "r-after-" + System.nanoTime();
+        stage(layout, id);
+        assertThat(CrashHarness.deploy(layout, embeddings, id).getLast()).isInstanceOf(GenerationDeployed.class);
+        assertOneCompleteGeneration(layout);
     }
 
     /** The invariants; returns the live generation id. */

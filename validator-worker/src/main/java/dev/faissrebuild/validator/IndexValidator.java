@@ -60,7 +60,7 @@ public final class IndexValidator {
                 Double baseline = liveRecall != null ? Double.valueOf(liveRecall.atK()) : c.baseline().recordedRecall();
                 gates.add(RegressionGates.recall(recall.atK(), baseline, liveRecall != null ? "measured now on the same queries"
                         : "as recorded in generation " + c.baseline().generationId(), settings.maxRecallDrop()));
-                gates.add(RegressionGates.latency(latency[0], latency[1], settings.maxLatencyIncrease()));
+                gates.add(RegressionGates.latency(latency[0], latency[1], settings.maxLatencyIncrease(), settings.latencySlackMs()));
             }
             return ValidationOutcome.of(gates, figures);
         }

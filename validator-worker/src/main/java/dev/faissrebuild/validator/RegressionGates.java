@@ -26,10 +26,14 @@ final class RegressionGates {
         return candidate >= floor - 1e-12 ? Gate.passed(RECALL, candidate, floor, detail) : Gate.failed(RECALL, candidate, floor, detail);
     }
 
-    static Gate latency(LatencyGate.Latency candidate, LatencyGate.Latency live, double maxIncrease) {
-        double ceiling = live.p99() * (1 + maxIncrease);
-        String detail = String.format("p99 %.3f ms against the live index's %.3f ms (timed alternately); at most +%.0f %% allowed",
-                candidate.p99(), live.p99(), maxIncrease * 100);
+    /**
+     * The ceiling is +{@code maxIncrease} of the live p99, but never less than the live p99 + {@code slackMs}: below a
+     * millisecond, a 50 % change is within the scheduler's own jitter and says nothing about the index.
+     */
+    static Gate latency(LatencyGate.Latency candidate, LatencyGate.Latency live, double maxIncrease, double slackMs) {
+        double ceiling = Math.max(live.p99() * (1 + maxIncrease), live.p99() + slackMs);
+        String detail = String.format("p99 %.3f ms against the live index's %.3f ms (timed alternately); at most +%.0f %% (and at least +%.2f ms) allowed",
+                candidate.p99(), live.p99(), maxIncrease * 100, slackMs);
         return candidate.p99() <= ceiling ? Gate.passed(LATENCY, candidate.p99(), ceiling, detail) : Gate.failed(LATENCY, candidate.p99(), ceiling, detail);
     }
 }

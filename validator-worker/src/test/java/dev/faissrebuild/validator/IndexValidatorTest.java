@@ -27,7 +27,7 @@ class IndexValidatorTest {
     static Path embeddings;
 
     static ValidationSettings settings(double minRecall) {
-        return new ValidationSettings(10, 400, minRecall, 100, 200, 2, 20241105L, 0.01, 0.5, null);
+        return new ValidationSettings(10, 400, minRecall, 100, 200, 2, 20241105L, 0.01, 0.5, 0.0, null);
     }
 
     @BeforeAll
@@ -131,6 +131,17 @@ class IndexValidatorTest {
                 new Candidate.Baseline("g7", live, 0.999, false)));
         assertThat(gate(recorded, "regression_recall").detail()).contains("as recorded in generation g7");
         assertThat(gate(recorded, "regression_recall").status()).isEqualTo(Gate.Status.FAILED);
+    }
+
+    @Test
+    void aCandidateAsGoodAsTheLiveIndexPassesTheRegressionGatesWithTheDefaultSlack() {
+        Path live = build("same-live", embeddings, ROWS, "IVF64,PQ16np", Metric.INNER_PRODUCT, 16);
+        Path candidate = build("same-candidate", embeddings, ROWS, "IVF64,PQ16np", Metric.INNER_PRODUCT, 16);
+        ValidationSettings s = new ValidationSettings(10, 400, 0.2, 100, 200, 2, 20241105L, 0.01, 0.5, 1.0, null);
+        ValidationOutcome o = new IndexValidator(s).validate(new Candidate("24h/ivfpq", IndexType.IVFPQ, candidate, null, embeddings,
+                new Candidate.Baseline("g1", live, null, true)));
+        assertThat(gate(o, "regression_recall").status()).isEqualTo(Gate.Status.PASSED);
+        assertThat(gate(o, "regression_latency").status()).as(gate(o, "regression_latency").detail()).isEqualTo(Gate.Status.PASSED);
     }
 
     @Test

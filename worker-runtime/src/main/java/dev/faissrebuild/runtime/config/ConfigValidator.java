@@ -49,6 +49,7 @@ final class ConfigValidator {
         range("validation.validation_sample_size", v.validationSampleSize(), 10, 1_000_000);
         range("validation.recall_k", v.recallK(), 1, 1024);
         fraction("validation.max_recall_drop", v.maxRecallDrop());
+        if (v.latencyRegressionSlackMs() < 0) problem("validation.latency_regression_slack_ms", v.latencyRegressionSlackMs(), "a number of ms >= 0");
         if (v.maxLatencyIncrease() < 0) problem("validation.max_latency_increase", v.maxLatencyIncrease(), "a fraction >= 0 (0.5 = 50 %)");
     }
 

@@ -64,7 +64,7 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
 
     public record Validation(boolean enabled, double minRecallThreshold, double maxLatencyThresholdMs,
                              int validationSampleSize, int recallK, double maxRecallDrop, double maxLatencyIncrease,
-                             String queriesFile) {}
+                             double latencyRegressionSlackMs, String queriesFile) {}
 
     public record Scheduler(boolean enabled, String rebuildSchedule, String timezone, int maxRebuildDurationHours,
                             int maxConsecutiveFailures, int failureCooldownHours, boolean enableNotifications,
