@@ -57,7 +57,8 @@ public final class IndexMetrics {
     }
 
     private void liveGauge(String name, IndexKey key, LiveManifest live, ToDoubleFunction<GenerationManifest.Entry> value) {
-        Gauge.builder(name, live, m -> m.entry(key).map(value::applyAsDouble).orElse(Double.NaN))
+        // strongly referenced: Micrometer holds gauge state weakly, and nothing else keeps the manifest reader alive
+        Gauge.builder(name, live, m -> m.entry(key).map(value::applyAsDouble).orElse(Double.NaN)).strongReference(true)
                 .description(help(name)).tags(tags(key, "live")).register(registry);
     }
 
