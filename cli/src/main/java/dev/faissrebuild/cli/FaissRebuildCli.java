@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             UpCommand.class,
             RebuildCliCommand.class,
             StatusCommand.class,
+            MonitorCommand.class,
             BackupCommand.class,
             RollbackCommand.class,
             MaintenanceCommand.class,

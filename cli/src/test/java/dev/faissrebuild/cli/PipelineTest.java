@@ -180,6 +180,26 @@ class PipelineTest {
                 .contains("faiss_worker_records_total{outcome=\"dead_lettered\",worker=\"trigger\"} 1.0");
     }
 
+    @Test
+    @Order(6)
+    void theOperatorCommandsReadTheRunningSystem() throws Exception {
+        String cfg = dir.resolve("config.json").toString();
+        OfflineCommandsTest.Run status = OfflineCommandsTest.cli("status", "--json", "--data-dir", dir.toString(), "--config", cfg);
+        assertThat(status.code()).as(status.err()).isZero();
+        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.out());
+        assertThat(report.get("live").get("generation_id").asText()).isEqualTo(layout.liveGenerationId().orElseThrow());
+        assertThat(report.get("live").get("files")).hasSize(8);
+        assertThat(report.get("last_outcome_per_index").get("12h/ivfpq").get("stage").asText()).isEqualTo("BUILD_FAILED");
+        assertThat(report.get("in_progress")).isEmpty();
+        String base = ((String) system.endpoints().get("health_url")).replace("/health", "");
+        OfflineCommandsTest.Run health = OfflineCommandsTest.cli("monitor", "--health", "--url", base, "--data-dir", dir.toString(), "--config", cfg);
+        assertThat(health.out()).contains("\"status\"");
+        assertThat(health.code()).isIn(0, 1); // healthy, or warning (a failed rebuild in the last 24 h lowers the success rate)
+        OfflineCommandsTest.Run valid = OfflineCommandsTest.cli("maintenance", "validate", "--data-dir", dir.toString(), "--config", cfg);
+        assertThat(valid.code()).as(valid.out() + valid.err()).isZero();
+        assertThat(valid.out()).contains("is sound: 8 files present, checksums match");
+    }
+
     private void assertLiveSetIs(String generation) throws Exception {
         assertThat(layout.liveGenerationId()).contains(generation);
         assertThat(layout.generation(generation).resolve(GenerationManifest.FILE_NAME)).isRegularFile();

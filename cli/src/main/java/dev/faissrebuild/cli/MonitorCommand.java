@@ -1,0 +1,91 @@
+package dev.faissrebuild.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+        description = {"Reads the running system's monitoring endpoints: --health (exit 0 healthy, 1 warning, 2 critical or",
+                "unreachable), --metrics (the faiss_* series), --alerts (active alerts), --dashboard (the Grafana dashboard JSON)."})
+final class MonitorCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin GlobalOptions global;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    What what;
+
+    static final class What {
+        @Option(names = "--health", description = "The health JSON.") boolean health;
+        @Option(names = "--metrics", description = "The faiss_* metrics.") boolean metrics;
+        @Option(names = "--alerts", description = "Active alerts.") boolean alerts;
+        @Option(names = "--dashboard", description = "The Grafana dashboard (import it in Grafana).") boolean dashboard;
+    }
+
+    @Option(names = "--url", description = "Base URL of a process's endpoint (default: the local system's, else monitoring.* of the config).")
+    String url;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (what.dashboard) {
+            try (InputStream in = MonitorCommand.class.getResourceAsStream("/deploy/faiss-rebuild-dashboard.json")) {
+                out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            out.flush();
+            return 0;
+        }
+        FaissRebuildConfig c = global.config();
+        if (what.metrics) {
+            String body = get(base(c, "metrics_url", c.monitoring().metricsPort()) + "/metrics");
+            body.lines().filter(l -> l.contains("faiss_")).forEach(out::println);
+            out.flush();
+            return 0;
+        }
+        JsonNode health = Json.MAPPER.readTree(get(base(c, "health_url", c.monitoring().healthCheckPort()) + "/health"));
+        if (what.health) {
+            out.println(Json.MAPPER.writeValueAsString(health));
+        } else if (health.path("active_alerts").isEmpty()) {
+            out.println("no active alerts");
+        } else {
+            for (JsonNode a : health.path("active_alerts")) {
+                out.printf("%-34s %-8s since %s  %s%n", a.path("name").asText(), a.path("severity").asText(), a.path("since").asText(), a.path("summary").asText());
+            }
+        }
+        out.flush();
+        return switch (health.path("status").asText()) {
+            case "healthy" -> 0;
+            case "warning" -> 1;
+            default -> 2;
+        };
+    }
+
+    private String base(FaissRebuildConfig c, String endpointKey, int port) {
+        if (url != null) return url.replaceAll("/+$", "");
+        return Connection.local(c).map(e -> ((String) e.get(endpointKey)).replaceAll("/(health|metrics)$", ""))
+                .orElse("http://" + c.monitoring().bindAddress() + ":" + port);
+    }
+
+    private static String get(String url) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot reach " + url + " (" + e + "); is faiss-rebuild running? (faiss-rebuild up)");
+        }
+    }
+}
