@@ -51,7 +51,7 @@ final class RebuildCliCommand implements Callable<Integer> {
     public Integer call() {
         FaissRebuildConfig c = global.config();
         RebuildCommand command = command(Horizon.parseList(horizons), IndexType.parseList(types), force, reason);
-        KafkaSettings kafka = Connection.kafka(c);
+        KafkaSettings kafka = Connection.reachableKafka(c);
         PrintWriter out = spec.commandLine().getOut();
         Duration timeout = Duration.ofMinutes(timeoutMinutes != null ? timeoutMinutes : c.rebuild().maxRebuildTimeMinutes());
         return await ? publishAndWait(kafka, command, timeout, out) : publish(kafka, command, out);

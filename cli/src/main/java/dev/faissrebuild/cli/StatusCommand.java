@@ -34,7 +34,7 @@ final class StatusCommand implements Callable<Integer> {
                 : null;
         StatusReport report;
         String note = null;
-        try (FollowedView followed = FollowedView.open(Connection.kafka(c), "cli-status")) {
+        try (FollowedView followed = FollowedView.open(Connection.reachableKafka(c), "cli-status")) {
             report = StatusReport.of(followed.view(), layout, c, next);
         } catch (UserError | IllegalStateException e) {
             report = StatusReport.of(new RebuildStatusView(), layout, c, next);

@@ -5,22 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain-text table with columns sized to their content; numbers align right. */
-final class Table {
+public final class Table {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         this.header = List.of(header);
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         List<String> row = new ArrayList<>();
         for (Object c : cells) row.add(String.valueOf(c));
         rows.add(row);
         return this;
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int[] width = new int[header.size()];
         for (int i = 0; i < width.length; i++) width[i] = header.get(i).length();
         for (List<String> r : rows) {

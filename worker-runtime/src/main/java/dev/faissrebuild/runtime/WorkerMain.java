@@ -5,14 +5,19 @@ import dev.faissrebuild.runtime.config.ConfigException;
 import dev.faissrebuild.runtime.config.ConfigLoader;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.kafka.TopicAdmin;
+import dev.faissrebuild.runtime.logging.LogLevels;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * The {@code main} of a worker run as its own process against an external Kafka cluster:
  * {@code java -cp … dev.faissrebuild.builder.BuilderService --config /etc/faiss-rebuild/config.json
- * [--data-dir D] [--bootstrap-servers host:9092]}. Stops gracefully on SIGTERM.
+ * [--data-dir D] [--bootstrap-servers host:9092]}. Stops gracefully on SIGTERM. What an operator can fix
+ * (a bad option or configuration, an unreachable Kafka, a port in use) ends the process with one line
+ * on stderr and exit code 2; a stack trace only for a bug, or with FAISS_REBUILD_DEBUG set.
  */
 public final class WorkerMain {
     /** Wires a service's loops and routes into a runtime. */
@@ -24,6 +29,15 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void run(String component, String[] args, Wiring wiring) throws Exception {
+        try {
+            start(component, args, wiring);
+        } catch (ConfigException | KafkaException | UncheckedIOException e) {
+            if (System.getenv("FAISS_REBUILD_DEBUG") != null) e.printStackTrace();
+            fail(component + ": " + e.getMessage());
+        }
+    }
+
+    private static void start(String component, String[] args, Wiring wiring) throws Exception {
         Path config = null;
         Path dataDir = null;
         String bootstrap = null;
@@ -35,13 +49,8 @@ public final class WorkerMain {
                 default -> fail("unknown option " + args[i] + "; expected --config F, --data-dir D, --bootstrap-servers B");
             }
         }
-        FaissRebuildConfig c;
-        try {
-            c = ConfigLoader.load(config, dataDir);
-        } catch (ConfigException e) {
-            fail(e.getMessage());
-            return;
-        }
+        FaissRebuildConfig c = ConfigLoader.load(config, dataDir);
+        LogLevels.apply(c);
         String servers = bootstrap != null ? bootstrap : c.kafka().bootstrapServers();
         if (servers == null || servers.isBlank()) {
             fail("a worker run on its own needs kafka.bootstrap_servers in the config (or --bootstrap-servers); "

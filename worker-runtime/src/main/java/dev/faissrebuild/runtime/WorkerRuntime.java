@@ -6,8 +6,6 @@ import dev.faissrebuild.runtime.http.OpsServer;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
 import dev.faissrebuild.runtime.loop.WorkerLoop;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -40,9 +38,8 @@ public final class WorkerRuntime implements AutoCloseable {
         this.kafka = kafka;
         this.grace = grace;
         this.health = new Health(component);
-        new JvmMemoryMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
         FaissRebuildConfig.Monitoring m = config.monitoring();
+        if (m.integrateWithExistingMonitoring()) resources.push(JvmMetrics.bindTo(registry));
         this.ops = OpsServer.start(m.bindAddress(), m.healthCheckPort()).health(health).metrics(registry);
         this.metricsOps = m.metricsPort() == m.healthCheckPort() || !m.enablePrometheus()
                 ? null : OpsServer.start(m.bindAddress(), m.metricsPort()).metrics(registry).health(health);

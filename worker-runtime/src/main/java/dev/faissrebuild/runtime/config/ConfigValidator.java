@@ -17,7 +17,8 @@ final class ConfigValidator {
 
     private ConfigValidator() {}
 
-    static void check(FaissRebuildConfig c, String origin) {
+    /** Every problem of {@code c}, each as "field = value: expected ..."; empty when it holds together. */
+    static List<String> problems(FaissRebuildConfig c) {
         ConfigValidator v = new ConfigValidator();
         v.rebuild(c.rebuild());
         v.validation(c.validation());
@@ -27,9 +28,7 @@ final class ConfigValidator {
         v.range("deploy.verify_queries", c.deploy().verifyQueries(), 1, 10_000);
         v.backup(c.backup());
         v.notifications(c.notifications(), c.scheduler().notificationChannels());
-        if (!v.problems.isEmpty()) {
-            throw new ConfigException("config " + origin + ": " + v.problems.size() + " problem(s):\n  " + String.join("\n  ", v.problems));
-        }
+        return v.problems;
     }
 
     private void rebuild(FaissRebuildConfig.Rebuild r) {
@@ -41,6 +40,9 @@ final class ConfigValidator {
         range("rebuild.threads_per_build", r.threadsPerBuild(), 0, 256);
         range("rebuild.max_rebuild_time_minutes", r.maxRebuildTimeMinutes(), 1, 7 * 24 * 60);
         range("rebuild.ivfpq_max_bytes_per_vector", r.ivfpqMaxBytesPerVector(), 1, 1 << 20);
+        if (!(r.maxMemoryGb() >= 0 && r.maxMemoryGb() <= 1 << 20)) {
+            problem("rebuild.max_memory_gb", r.maxMemoryGb(), "a number of GiB from 0 (no budget) to 1048576");
+        }
     }
 
     private void validation(FaissRebuildConfig.Validation v) {
@@ -62,7 +64,7 @@ final class ConfigValidator {
         for (String ch : s.notificationChannels()) {
             if (!CHANNELS.contains(ch)) problem("scheduler.notification_channels", ch, "one of " + String.join(", ", sorted(CHANNELS)));
         }
-        if (!LEVELS.contains(s.logLevel())) problem("scheduler.log_level", s.logLevel(), "one of " + String.join(", ", sorted(LEVELS)));
+        if (s.logLevel() == null || !LEVELS.contains(s.logLevel().toUpperCase(java.util.Locale.ROOT))) problem("scheduler.log_level", s.logLevel(), "one of " + String.join(", ", sorted(LEVELS)));
     }
 
     private void monitoring(FaissRebuildConfig.Monitoring m) {

@@ -20,8 +20,8 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
     /** The same configuration with ephemeral HTTP and embedded-broker ports (the demo and tests never collide). */
     public FaissRebuildConfig withEphemeralPorts() {
         Monitoring m = monitoring;
-        Monitoring m0 = new Monitoring(m.enablePrometheus(), 0, 0, m.bindAddress(), m.maxRebuildDurationMinutes(), m.maxFailureRate(),
-                m.minSuccessRate24h(), m.minRecallScore(), m.staleAfterDays());
+        Monitoring m0 = new Monitoring(m.enablePrometheus(), 0, 0, m.integrateWithExistingMonitoring(), m.bindAddress(),
+                m.maxRebuildDurationMinutes(), m.maxFailureRate(), m.minSuccessRate24h(), m.minRecallScore(), m.staleAfterDays());
         Kafka k0 = new Kafka(kafka.bootstrapServers(), 0, kafka.clientProperties());
         return new FaissRebuildConfig(paths, rebuild, validation, scheduler, m0, k0, deploy, backup, notifications);
     }
@@ -47,10 +47,12 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
     /**
      * @param maxWorkers index builds one builder process runs at once
      * @param threadsPerBuild OpenMP threads per build; 0 = cores / max_workers, so threads x builds never exceeds the cores
+     * @param requireValidationPass false: an index rejected by a quality gate (not {@code structure}) is deployed anyway, and said so
+     * @param ivfpqMaxBytesPerVector memory budget of an IVF-PQ code; the recipe tries finer codes up to it
+     * @param maxMemoryGb memory budget (GiB) of everything one builder process builds at once; 0 = no budget
      */
-    /** @param ivfpqMaxBytesPerVector memory budget of an IVF-PQ code; the recipe tries finer codes up to it */
     public record Rebuild(List<Integer> horizons, List<String> indexTypes, int maxWorkers, int threadsPerBuild,
-                          int maxRebuildTimeMinutes, boolean requireValidationPass, int ivfpqMaxBytesPerVector) {
+                          int maxRebuildTimeMinutes, boolean requireValidationPass, int ivfpqMaxBytesPerVector, double maxMemoryGb) {
         /** Every configured (horizon, type) pair. */
         public List<IndexKey> keys() {
             return IndexKey.all(horizons.stream().map(Horizon::ofHours).toList(), indexTypes.stream().map(IndexType::parse).toList());
@@ -60,17 +62,29 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
             if (threadsPerBuild > 0) return threadsPerBuild;
             return Math.max(1, Runtime.getRuntime().availableProcessors() / maxWorkers);
         }
+
+        /** The memory budget in bytes; 0 = none. */
+        public long maxMemoryBytes() {
+            return (long) (maxMemoryGb * (1L << 30));
+        }
     }
 
+    /** @param enabled false: only the integrity gate ({@code structure}) runs; every quality gate is reported skipped */
     public record Validation(boolean enabled, double minRecallThreshold, double maxLatencyThresholdMs,
                              int validationSampleSize, int recallK, double maxRecallDrop, double maxLatencyIncrease,
                              double latencyRegressionSlackMs, String queriesFile) {}
 
+    /** @param logLevel level of the dev.faissrebuild loggers; the environment variable FAISS_REBUILD_LOG_LEVEL overrides it */
     public record Scheduler(boolean enabled, String rebuildSchedule, String timezone, int maxRebuildDurationHours,
                             int maxConsecutiveFailures, int failureCooldownHours, boolean enableNotifications,
                             List<String> notificationChannels, String logLevel) {}
 
-    public record Monitoring(boolean enablePrometheus, int metricsPort, int healthCheckPort, String bindAddress,
+    /**
+     * @param integrateWithExistingMonitoring true: the standard JVM and process metrics are exported beside the faiss_* series
+     * @param maxFailureRate the same threshold as {@code minSuccessRate24h}, seen from the other side: they sum to 1
+     */
+    public record Monitoring(boolean enablePrometheus, int metricsPort, int healthCheckPort, boolean integrateWithExistingMonitoring,
+                             String bindAddress,
                              double maxRebuildDurationMinutes, double maxFailureRate,
                              @JsonProperty("min_success_rate_24h") double minSuccessRate24h,
                              double minRecallScore, int staleAfterDays) {}
@@ -82,6 +96,7 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
         }
     }
 
+    /** @param enableRollback false: a deploy whose post-deploy verification fails stays live and is reported, not switched back */
     public record Deploy(boolean backupBeforeDeploy, boolean enableRollback, int verifyQueries) {}
 
     public record Backup(int maxCount, int minCount, int expireAfterDays) {}
@@ -93,5 +108,11 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
     public record Email(String smtpHost, int smtpPort, boolean starttls, String username, String passwordEnv,
                         String from, List<String> to) {}
 
-    public record Webhook(String url, String secretEnv, Map<String, String> headers) {}
+    /** A webhook entry may leave out its secret and headers. */
+    public record Webhook(String url, String secretEnv, Map<String, String> headers) {
+        public Webhook {
+            secretEnv = secretEnv == null ? "" : secretEnv;
+            headers = headers == null ? Map.of() : headers;
+        }
+    }
 }

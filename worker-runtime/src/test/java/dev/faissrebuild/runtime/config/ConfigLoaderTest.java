@@ -78,7 +78,9 @@ class ConfigLoaderTest {
 
     @Test
     void channelsNeedTheirSettings() throws Exception {
-        Path f = file("{\"scheduler\": {\"notification_channels\": [\"email\", \"slack\"]}}");
+        Path f = file("""
+                {"scheduler": {"notification_channels": ["email", "slack"]},
+                 "notifications": {"email": {"smtp_host": "", "to": []}}}""");
         assertThatThrownBy(() -> ConfigLoader.load(f, null))
                 .hasMessageContaining("notifications.email.smtp_host")
                 .hasMessageContaining("notifications.email.to")
