@@ -72,7 +72,7 @@ final class SampleEvents {
         return IndexValidated.newBuilder().setRebuildId("rb-1").setIndexKey("24h/ivfpq").setRebuildKeys(KEYS)
                 .setTrigger(TriggerType.API).setRequestedAt(T0).setBuilt(indexBuilt())
                 .setGates(List.of(gate(GateStatus.PASSED), gate(GateStatus.SKIPPED))).setFigures(figures())
-                .setNprobe(24).setValidationSeconds(3.5).setValidatedAt(T0.plusSeconds(30)).build();
+                .setNprobe(24).setValidationSeconds(3.5).setValidatedAt(T0.plusSeconds(30)).setQualityChecked(false).build();
     }
 
     static IndexRejected indexRejected() {
@@ -84,7 +84,7 @@ final class SampleEvents {
 
     static GenerationDeployed generationDeployed() {
         DeployedFile file = new DeployedFile("24h/ivfpq", "24h_ivfpq.faiss", "ab".repeat(32), 123_456_789L, 200_000L,
-                "IVF1024,PQ16", 24, 0.93, 1.7, true);
+                "IVF1024,PQ16", 24, 0.93, 1.7, true, "deployed despite its rejection by the recall gate: rebuild.require_validation_pass is false");
         return GenerationDeployed.newBuilder().setRebuildId("rb-1").setGenerationId("gen-2")
                 .setPreviousGenerationId("gen-1").setTrigger(TriggerType.SCHEDULED).setFiles(List.of(file))
                 .setBackupId("bk-9").setSwapMillis(3.25).setRebuildSeconds(61.0).setDeployedAt(T0.plusSeconds(60))

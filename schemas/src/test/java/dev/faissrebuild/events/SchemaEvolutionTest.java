@@ -107,6 +107,18 @@ class SchemaEvolutionTest {
         assertThat(decoded).isEqualTo(sample);
     }
 
+    @Test
+    void aV1ReaderReadsTheV2FailureKindOutOfMemoryAsInternal() throws Exception {
+        BuildFailed today = SampleEvents.buildFailed();
+        today.setKind(FailureKind.OUT_OF_MEMORY);
+        byte[] body = serde.encode(today);
+        Schema v1 = released("v1", "BuildFailed");
+        GenericRecord old = new GenericDatumReader<GenericRecord>(today.getSchema(), v1, GenericData.get())
+                .read(null, DecoderFactory.get().binaryDecoder(body, 10, body.length - 10, null));
+        assertThat(old.get("kind")).hasToString("INTERNAL"); // the enum's default: why every enum here has one
+        assertThat(old.get("reason")).hasToString(today.getReason());
+    }
+
     /** The event as a producer holding only {@code version} would have built it (timestamps as longs). */
     static GenericRecord asWrittenBy(SpecificRecord event, Schema version) throws IOException {
         byte[] body = EventSerde.standard().encode(event);
