@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The builder worker's logic: a RebuildRequested in, the staged index file written to
  * {@code indices/staging/<rebuild-id>/}, an IndexBuilt or BuildFailed out. A bad embeddings file is an
- * outcome (BuildFailed naming the file and the problem), not an error of the worker.
+ * outcome (BuildFailed naming the file and the problem), not an error of the worker; so is a build whose
+ * estimated memory alone exceeds {@code rebuild.max_memory_gb} (OUT_OF_MEMORY). A build that fits the
+ * budget alone but not beside the running ones waits for them ({@link MemoryBudget}).
  */
 public final class BuildStep implements EventProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(BuildStep.class);
@@ -33,9 +35,12 @@ public final class BuildStep implements EventProcessor {
     private final int threads;
     private final IndexBuilder.Target target;
     private final BuildMetrics metrics;
+    private final MemoryBudget budget;
 
-    public BuildStep(Path embeddingsDir, IndicesLayout indices, int threads, IndexBuilder.Target target, BuildMetrics metrics) {
+    public BuildStep(Path embeddingsDir, IndicesLayout indices, int threads, IndexBuilder.Target target, BuildMetrics metrics,
+                     MemoryBudget budget) {
         this.embeddingsDir = embeddingsDir;
+        this.budget = budget;
         this.target = target;
         this.indices = indices;
         this.threads = threads;
@@ -43,7 +48,7 @@ public final class BuildStep implements EventProcessor {
     }
 
     @Override
-    public List<Outgoing> process(Incoming in) throws PermanentFailure {
+    public List<Outgoing> process(Incoming in) throws PermanentFailure, InterruptedException {
         if (!(in.event() instanceof RebuildRequested request)) {
             throw new PermanentFailure("builder expects RebuildRequested, got " + in.event().getSchema().getName());
         }
@@ -55,6 +60,20 @@ public final class BuildStep implements EventProcessor {
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure(e.getMessage(), e);
         }
+        BuildAdmission.Admitted admitted;
+        try {
+            admitted = BuildAdmission.admit(key, request.getFactory(), embeddings, target, budget);
+        } catch (BuildAdmission.OverBudget e) {
+            return failed(request, key, FailureKind.OUT_OF_MEMORY, e.getMessage(), embeddings, System.nanoTime(), metrics.begin());
+        } catch (InvalidEmbeddingsException e) {
+            return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, System.nanoTime(), metrics.begin());
+        }
+        try (MemoryBudget.Reservation r = budget.reserve(request.getRebuildId() + "/" + key, admitted.bytes())) {
+            return build(request, key, embeddings, output, admitted.target());
+        }
+    }
+
+    private List<Outgoing> build(RebuildRequested request, IndexKey key, Path embeddings, Path output, IndexBuilder.Target target) {
         LOG.info("event=build_started rebuild={} index={} embeddings={} threads={}", request.getRebuildId(), key, embeddings, threads);
         long started = System.nanoTime();
         BuildMetrics.Usage usage = metrics.begin();

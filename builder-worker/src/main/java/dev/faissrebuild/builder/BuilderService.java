@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The builder worker: {@code max_workers} builds at once, each with {@code cores / max_workers} OpenMP
- * threads (threads x concurrent builds never exceeds the cores). Instances share the consumer group
+ * threads (threads x concurrent builds never exceeds the cores), all within {@code max_memory_gb}. Instances share the consumer group
  * "builders", so more machines build more indices in parallel.
  */
 public final class BuilderService {
@@ -19,7 +19,7 @@ public final class BuilderService {
     public static void start(WorkerRuntime rt) {
         FaissRebuildConfig c = rt.config();
         BuildStep step = new BuildStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()),
-                c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry()));
+                c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry()), MemoryBudget.ofGb(c.rebuild().maxMemoryGb()));
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + WorkerMain.instanceId()));
     }

@@ -39,7 +39,12 @@ public final class IndexBuilder {
      * @param margin tune to target + margin, so the validator's independent sample passes too
      * @param maxBytesPerVector the memory budget for IVF-PQ codes
      */
-    public record Target(double recall, double margin, int k, double maxMsPerQuery, int queries, int maxBytesPerVector) {}
+    public record Target(double recall, double margin, int k, double maxMsPerQuery, int queries, int maxBytesPerVector) {
+        /** The same target with finer codes left out (the memory budget cannot hold them). */
+        public Target withMaxBytesPerVector(int bytes) {
+            return new Target(recall, margin, k, maxMsPerQuery, queries, bytes);
+        }
+    }
 
     /**
      * @param factory an operator's factory string, or null for the recipe's
@@ -62,7 +67,7 @@ public final class IndexBuilder {
     public BuiltIndex build(Request request) {
         long started = System.nanoTime();
         try (NpyMatrix vectors = NpyMatrix.open(request.embeddings())) {
-            List<IndexPlan> plans = plans(request, vectors);
+            List<IndexPlan> plans = plans(request.type(), request.factory(), vectors.rows(), vectors.dim(), request.target());
             List<String> tried = new ArrayList<>();
             for (IndexPlan plan : plans) {
                 try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
@@ -82,12 +87,11 @@ public final class IndexBuilder {
         }
     }
 
-    private static List<IndexPlan> plans(Request r, NpyMatrix v) {
-        if (r.factory() != null) return List.of(IndexPlan.custom(r.type(), r.factory(), v.rows()));
-        if (r.type() == IndexType.IVFPQ && r.target() != null) {
-            return IndexRecipe.ivfpqCandidates(v.rows(), v.dim(), r.target().maxBytesPerVector());
-        }
-        return List.of(IndexRecipe.plan(r.type(), v.rows(), v.dim()));
+    /** The plans a build tries, in order: an operator's factory, the IVF-PQ candidates when tuning to a target, else the recipe's one. */
+    static List<IndexPlan> plans(IndexType type, String factory, long rows, int dim, Target target) {
+        if (factory != null) return List.of(IndexPlan.custom(type, factory, rows));
+        if (type == IndexType.IVFPQ && target != null) return IndexRecipe.ivfpqCandidates(rows, dim, target.maxBytesPerVector());
+        return List.of(IndexRecipe.plan(type, rows, dim));
     }
 
     /** Sets nprobe: fixed, tuned against the target (returned), or the plan's. Null when nothing was tuned. */
