@@ -54,6 +54,7 @@ final class ValidateIndexCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("validated", o instanceof ValidationOutcome.Validated);
+            m.put("quality_checked", o instanceof ValidationOutcome.Validated v && v.qualityChecked());
             if (o instanceof ValidationOutcome.Rejected r) m.put("reason", r.reason());
             m.put("gates", o.gates());
             m.put("figures", o.figures());
@@ -65,7 +66,12 @@ final class ValidateIndexCommand implements Callable<Integer> {
                         g.threshold() == null ? "-" : String.format("%.4f", g.threshold()), g.detail());
             }
             t.print(out);
-            out.println(o instanceof ValidationOutcome.Rejected r ? "REJECTED: " + r.reason() : "VALIDATED: every gate passed");
+            out.println(switch (o) {
+                case ValidationOutcome.Rejected r -> "REJECTED: " + r.reason();
+                case ValidationOutcome.Validated v when !v.qualityChecked() -> "VALIDATED BY STRUCTURE ONLY: " + ValidationSettings.DISABLED
+                        + ", so the index was not quality-checked";
+                case ValidationOutcome.Validated v -> "VALIDATED: every gate passed";
+            });
         }
         out.flush();
     }

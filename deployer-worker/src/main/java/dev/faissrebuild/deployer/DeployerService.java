@@ -34,7 +34,7 @@ public final class DeployerService {
         BackupStore backups = new BackupStore(layout, BackupRetention.of(c.backup()));
         removeIncomplete(layout, backups);
         Deployment deployment = new Deployment(layout, c.paths().embeddings(), c.rebuild().keys(),
-                c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null);
+                c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null, DeployPolicy.of(c));
         rt.run(WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT), new DeployStep(layout, deployment))
                 .transactional(TRANSACTIONAL_ID));
     }

@@ -46,6 +46,7 @@ public final class Deployment {
     private final Rollback rollback;
     private final Duration lockWait;
     private final PreDeployBackup preDeployBackup;
+    private final DeployPolicy policy;
 
     /** Without backups before deploys. */
     public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait) {
@@ -55,6 +56,12 @@ public final class Deployment {
     /** @param preDeployBackup null: no backup of the live generation before a deploy */
     public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait,
                       PreDeployBackup preDeployBackup) {
+        this(layout, embeddingsDir, allKeys, verifyQueries, lockWait, preDeployBackup, DeployPolicy.SAFE);
+    }
+
+    public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait,
+                      PreDeployBackup preDeployBackup, DeployPolicy policy) {
+        this.policy = policy;
         this.layout = layout;
         this.allKeys = List.copyOf(allKeys);
         this.store = new GenerationStore(layout);
@@ -70,7 +77,7 @@ public final class Deployment {
         TriggerType trigger = trigger(outcomes.values().iterator().next());
         List<String> failures = new ArrayList<>();
         outcomes.forEach((key, o) -> {
-            if (o instanceof IndexRejected r) failures.add(key + " rejected: " + r.getReason());
+            if (o instanceof IndexRejected r && policy.waiver(r).isEmpty()) failures.add(key + " rejected: " + r.getReason());
             if (o instanceof BuildFailed f) failures.add(key + " failed to build: " + f.getReason());
         });
         if (!failures.isEmpty()) {
@@ -93,6 +100,9 @@ public final class Deployment {
             if (outcomes.get(key) instanceof IndexValidated v) {
                 entries.add(ManifestEntries.rebuilt(key, v));
                 sources.put(key.fileName(), layout.root().resolve(v.getBuilt().getStagedPath()));
+            } else if (outcomes.get(key) instanceof IndexRejected r) { // waived: decide() let only those through
+                entries.add(ManifestEntries.rejected(key, r, policy.waiver(r).orElseThrow()));
+                sources.put(key.fileName(), layout.root().resolve(r.getBuilt().getStagedPath()));
             } else if (live.flatMap(m -> m.entry(key.toString())).isPresent()) {
                 GenerationManifest.Entry carried = live.get().entry(key.toString()).get();
                 entries.add(ManifestEntries.carriedOver(carried));
@@ -132,6 +142,7 @@ public final class Deployment {
         CrashPoints.hit("deploy.after_switch");
         LOG.info("event=generation_switched rebuild={} generation={} previous={} swap_ms={}", rebuildId, generationId,
                 previous.orElse("none"), String.format("%.3f", swapMillis));
+        logUnchecked(rebuildId, generationId, entries);
         List<String> problems = verifier.verify(manifest);
         if (problems.isEmpty()) {
             return List.of(deployed(rebuildId, generationId, previous.orElse(null), backupId, trigger, requestedAt, entries, swapMillis));
@@ -139,10 +150,21 @@ public final class Deployment {
         return rollBack(lock, rebuildId, trigger, requestedAt, generationId, previous, problems);
     }
 
+    /** Files that went live without passing every quality gate say so, each in its own line. */
+    private static void logUnchecked(String rebuildId, String generationId, List<GenerationManifest.Entry> entries) {
+        for (GenerationManifest.Entry e : entries) {
+            if (e.rebuilt() && e.validationNote() != null) {
+                LOG.warn("event=deployed_unvalidated rebuild={} generation={} index={} note=\"{}\"", rebuildId, generationId, e.indexKey(),
+                        e.validationNote());
+            }
+        }
+    }
+
     private List<SpecificRecord> rollBack(IndicesLock lock, String rebuildId, TriggerType trigger, Instant requestedAt, String generationId,
                                           Optional<String> previous, List<String> problems) throws IOException {
         String reason = "post-deploy verification failed: " + String.join("; ", problems);
         LOG.error("event=verification_failed rebuild={} generation={} problems=\"{}\"", rebuildId, generationId, problems);
+        if (!policy.enableRollback()) return List.of(keptLive(rebuildId, trigger, requestedAt, generationId, previous, reason));
         List<SpecificRecord> out = new ArrayList<>();
         if (previous.isPresent()) {
             out.add(rollback.switchBack(lock, generationId, previous.get(), allKeys, reason, true, rebuildId));
@@ -150,6 +172,20 @@ public final class Deployment {
         out.add(failed(rebuildId, trigger, requestedAt, reason + (previous.isPresent() ? "; rolled back to " + previous.get()
                 : "; no previous generation to roll back to"), allKeys.stream().map(IndexKey::toString).toList(), generationId));
         return out;
+    }
+
+    /**
+     * deploy.enable_rollback = false: the generation that failed its verification stays live. That is a
+     * failed rebuild (its set may not serve), reported as DeployFailed (critical), naming the setting and
+     * the command that switches back.
+     */
+    private DeployFailed keptLive(String rebuildId, TriggerType trigger, Instant requestedAt, String generationId, Optional<String> previous,
+                                  String reason) {
+        String back = previous.map(p -> "; to switch back to " + p + " run: faiss-rebuild rollback").orElse("; there is no previous generation to roll back to");
+        LOG.error("event=rollback_disabled rebuild={} generation={} previous={} reason=\"deploy.enable_rollback = false\"", rebuildId, generationId,
+                previous.orElse("none"));
+        return failed(rebuildId, trigger, requestedAt, reason + "; NOT rolled back because deploy.enable_rollback = false: generation "
+                + generationId + " is LIVE although it failed verification" + back, allKeys.stream().map(IndexKey::toString).toList(), generationId);
     }
 
     private GenerationDeployed deployed(String rebuildId, String generationId, String previous, String backupId, TriggerType trigger,

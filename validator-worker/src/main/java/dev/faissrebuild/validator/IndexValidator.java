@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Runs the quality gates on a candidate, in order: structure, search sanity, latency, recall,
  * regression against the live index. A gate that cannot run because an earlier one failed is reported
- * as skipped, with the reason. No Kafka here: the validator worker and {@code faiss-rebuild
+ * as skipped, with the reason; with {@code validation.enabled = false} only structure runs. No Kafka here: the validator worker and {@code faiss-rebuild
  * validate-index} both call this.
  */
 public final class IndexValidator {
@@ -29,6 +29,10 @@ public final class IndexValidator {
             Gate structure = StructureGate.check(c, index, vectors);
             gates.add(structure);
             if (structure.failed()) return skipRest(gates, "the structure gate failed");
+            if (!settings.qualityGates()) {
+                skipRest(gates, ValidationSettings.DISABLED + " (only the integrity gate runs: the index is not quality-checked)");
+                return ValidationOutcome.structureOnly(gates, Figures.none(settings.k()));
+            }
             try (RecallMeter meter = meter(vectors, index)) {
                 return searchGates(c, new Probe(index, vectors, meter.queryIds(), meter.queries(), settings), meter, gates);
             }

@@ -66,9 +66,8 @@ public final class ValidateStep implements EventProcessor {
         ValidationFigures figures = figures(outcome.figures());
         return switch (outcome) {
             case ValidationOutcome.Validated v -> {
-                LOG.info("event=index_validated rebuild={} index={} recall_at_k={} p99_ms={} seconds={}", b.getRebuildId(),
-                        b.getIndexKey(), v.figures().recallAtK(), v.figures().latencyP99Ms(), String.format("%.2f", seconds));
-                yield IndexValidated.newBuilder().setRebuildId(b.getRebuildId()).setIndexKey(b.getIndexKey())
+                log(b, v, seconds);
+                yield IndexValidated.newBuilder().setQualityChecked(v.qualityChecked()).setRebuildId(b.getRebuildId()).setIndexKey(b.getIndexKey())
                         .setRebuildKeys(b.getRebuildKeys()).setTrigger(b.getTrigger()).setRequestedAt(b.getRequestedAt())
                         .setBuilt(b).setGates(gates).setFigures(figures).setNprobe(b.getNprobe())
                         .setValidationSeconds(seconds).setValidatedAt(Instant.now()).build();
@@ -82,6 +81,17 @@ public final class ValidateStep implements EventProcessor {
                         .setReason(r.reason()).setValidationSeconds(seconds).setRejectedAt(Instant.now()).build();
             }
         };
+    }
+
+    private static void log(IndexBuilt b, ValidationOutcome.Validated v, double seconds) {
+        if (v.qualityChecked()) {
+            LOG.info("event=index_validated rebuild={} index={} recall_at_k={} p99_ms={} seconds={}", b.getRebuildId(),
+                    b.getIndexKey(), v.figures().recallAtK(), v.figures().latencyP99Ms(), String.format("%.2f", seconds));
+        } else {
+            LOG.warn("event=index_validated rebuild={} index={} quality_checked=false seconds={} reason=\"{}: only the structure gate ran; "
+                    + "the index was not quality-checked\"", b.getRebuildId(), b.getIndexKey(), String.format("%.2f", seconds),
+                    ValidationSettings.DISABLED);
+        }
     }
 
     /** The live index of the same key, for the regression gate; null when no generation is live or it lacks the key. */

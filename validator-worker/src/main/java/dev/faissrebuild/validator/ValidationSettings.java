@@ -10,21 +10,32 @@ import java.nio.file.Path;
  * @param latencyQueries single queries timed one by one for the latency percentiles
  * @param latencySlackMs a p99 increase smaller than this is never a regression (sub-millisecond jitter)
  * @param queriesFile a held-out query file ({@code validation.queries_file}), or null to sample the embeddings
+ * @param qualityGates {@code validation.enabled}: false runs the structure gate alone (a corrupt file would break
+ *     consumers, so integrity is never skipped) and reports every quality gate as skipped
  */
 public record ValidationSettings(int k, int sampleSize, double minRecall, double maxLatencyP99Ms, int latencyQueries,
                                  int threads, long seed, double maxRecallDrop, double maxLatencyIncrease, double latencySlackMs,
-                                 Path queriesFile) {
+                                 Path queriesFile, boolean qualityGates) {
+    /** Why the quality gates did not run, as each skipped gate says. */
+    public static final String DISABLED = "validation.enabled = false";
+
+    /** Every gate. */
+    public ValidationSettings(int k, int sampleSize, double minRecall, double maxLatencyP99Ms, int latencyQueries, int threads, long seed,
+                              double maxRecallDrop, double maxLatencyIncrease, double latencySlackMs, Path queriesFile) {
+        this(k, sampleSize, minRecall, maxLatencyP99Ms, latencyQueries, threads, seed, maxRecallDrop, maxLatencyIncrease, latencySlackMs,
+                queriesFile, true);
+    }
 
     /** @param dataDir where a relative {@code queries_file} is found */
     public static ValidationSettings from(FaissRebuildConfig.Validation v, int threads, Path dataDir) {
         return new ValidationSettings(v.recallK(), v.validationSampleSize(), v.minRecallThreshold(), v.maxLatencyThresholdMs(),
                 Math.min(v.validationSampleSize(), 300), threads, 20241105L, v.maxRecallDrop(), v.maxLatencyIncrease(),
                 v.latencyRegressionSlackMs(),
-                v.queriesFile() == null || v.queriesFile().isBlank() ? null : dataDir.resolve(v.queriesFile()));
+                v.queriesFile() == null || v.queriesFile().isBlank() ? null : dataDir.resolve(v.queriesFile()), v.enabled());
     }
 
     public ValidationSettings withQueriesFile(Path file) {
         return new ValidationSettings(k, sampleSize, minRecall, maxLatencyP99Ms, latencyQueries, threads, seed, maxRecallDrop,
-                maxLatencyIncrease, latencySlackMs, file);
+                maxLatencyIncrease, latencySlackMs, file, qualityGates);
     }
 }

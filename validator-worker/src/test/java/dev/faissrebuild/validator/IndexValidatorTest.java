@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faissrebuild.faiss.Index;
 import dev.faissrebuild.faiss.Metric;
 import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.config.ConfigLoader;
 import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.testing.PythonFaiss;
 import dev.faissrebuild.testing.TestData;
@@ -106,6 +107,26 @@ class IndexValidatorTest {
             assertThat(r.reason()).contains(expected);
         });
         assertThat(o.gates().subList(1, o.gates().size())).allMatch(g -> g.status() == Gate.Status.SKIPPED);
+    }
+
+    @Test
+    void withValidationDisabledOnlyTheIntegrityGateRunsAndEveryOtherGateSaysWhy() throws Exception {
+        Path config = Files.writeString(dir.resolve("off.json"), "{\"validation\": {\"enabled\": false}}");
+        ValidationSettings off = ValidationSettings.from(ConfigLoader.load(config, dir).validation(), 2, dir);
+        Path coarse = build("coarse-unchecked", embeddings, ROWS, "IVF64,PQ4np", Metric.INNER_PRODUCT, 1); // the recall gate rejects it
+        ValidationOutcome o = new IndexValidator(off).validate(new Candidate("24h/ivfpq", IndexType.IVFPQ, coarse, Sha256.of(coarse), embeddings));
+        assertThat(o).isInstanceOfSatisfying(ValidationOutcome.Validated.class, v -> assertThat(v.qualityChecked()).isFalse());
+        assertThat(gate(o, "structure").status()).isEqualTo(Gate.Status.PASSED);
+        assertThat(o.gates().subList(1, o.gates().size())).hasSize(5).allSatisfy(g -> {
+            assertThat(g.status()).isEqualTo(Gate.Status.SKIPPED);
+            assertThat(g.detail()).contains("validation.enabled = false").contains("not quality-checked");
+        });
+        assertThat(o.figures().recallAtK()).isNull();
+        // integrity is never skipped: a file consumers cannot use is still rejected
+        byte[] bytes = Files.readAllBytes(coarse);
+        Path truncated = Files.write(dir.resolve("truncated-unchecked.faiss"), Arrays.copyOf(bytes, bytes.length / 2));
+        assertThat(new IndexValidator(off).validate(new Candidate("24h/ivfpq", IndexType.IVFPQ, truncated, null, embeddings)))
+                .isInstanceOfSatisfying(ValidationOutcome.Rejected.class, r -> assertThat(r.firstFailedGate()).isEqualTo("structure"));
     }
 
     @Test

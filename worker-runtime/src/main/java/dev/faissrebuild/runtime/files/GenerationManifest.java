@@ -22,11 +22,23 @@ public record GenerationManifest(int formatVersion, String generationId, Instant
      * One index file of the generation.
      *
      * @param rebuilt false when the file was carried over (hard-linked) from the previous generation
+     * @param validationNote why the file is live without having passed every quality gate
+     *     ({@code rebuild.require_validation_pass} or {@code validation.enabled} false); null when it passed them.
+     *     Absent from manifests written before it existed, which readers take as null.
      */
     public record Entry(String indexKey, String fileName, String sha256, long sizeBytes, int dimension, long ntotal,
                         String factory, String metric, int nlist, int nprobe, Double recallAtK, Double oneRecallAt1,
                         Double latencyP99Ms, String embeddingsPath, String embeddingsSha256, String builtInRebuild,
-                        boolean rebuilt) {}
+                        boolean rebuilt, String validationNote) {
+
+        /** A file that passed every gate. */
+        public Entry(String indexKey, String fileName, String sha256, long sizeBytes, int dimension, long ntotal, String factory,
+                     String metric, int nlist, int nprobe, Double recallAtK, Double oneRecallAt1, Double latencyP99Ms,
+                     String embeddingsPath, String embeddingsSha256, String builtInRebuild, boolean rebuilt) {
+            this(indexKey, fileName, sha256, sizeBytes, dimension, ntotal, factory, metric, nlist, nprobe, recallAtK, oneRecallAt1,
+                    latencyP99Ms, embeddingsPath, embeddingsSha256, builtInRebuild, rebuilt, null);
+        }
+    }
 
     public Optional<Entry> entry(String indexKey) {
         return files.stream().filter(e -> e.indexKey().equals(indexKey)).findFirst();
