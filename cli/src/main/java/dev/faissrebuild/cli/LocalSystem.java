@@ -10,6 +10,7 @@ import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.DurableFiles;
 import dev.faissrebuild.runtime.kafka.EmbeddedKafka;
+import dev.faissrebuild.runtime.kafka.KafkaSettings;
 import dev.faissrebuild.runtime.kafka.TopicAdmin;
 import dev.faissrebuild.trigger.TriggerService;
 import dev.faissrebuild.validator.ValidatorService;
@@ -49,7 +50,7 @@ final class LocalSystem implements AutoCloseable {
         String bootstrap = broker != null ? broker.bootstrapServers() : c.kafka().bootstrapServers();
         WorkerRuntime rt = null;
         try {
-            TopicAdmin.ensureTopics(bootstrap, Topics.all());
+            TopicAdmin.ensureTopics(new KafkaSettings(bootstrap, c.kafka().clientProperties()), Topics.all());
             rt = WorkerRuntime.start("faiss_rebuild_system", c, bootstrap, Duration.ofSeconds(30));
             if (broker != null) rt.onClose(broker);
             TriggerService trigger = TriggerService.start(rt);

@@ -4,6 +4,7 @@ import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.config.ConfigException;
 import dev.faissrebuild.runtime.config.ConfigLoader;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.kafka.KafkaSettings;
 import dev.faissrebuild.runtime.kafka.TopicAdmin;
 import dev.faissrebuild.runtime.logging.LogLevels;
 import java.io.UncheckedIOException;
@@ -56,7 +57,7 @@ public final class WorkerMain {
             fail("a worker run on its own needs kafka.bootstrap_servers in the config (or --bootstrap-servers); "
                     + "for one process with an embedded broker use: faiss-rebuild up");
         }
-        TopicAdmin.ensureTopics(servers, Topics.all());
+        TopicAdmin.ensureTopics(new KafkaSettings(servers, c.kafka().clientProperties()), Topics.all());
         WorkerRuntime rt = WorkerRuntime.start(component, c, servers, Duration.ofSeconds(60)).closeOnShutdown();
         wiring.start(rt);
         rt.awaitClose();

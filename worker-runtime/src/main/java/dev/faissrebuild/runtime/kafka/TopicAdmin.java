@@ -35,7 +35,15 @@ public final class TopicAdmin {
      * once the broker shows every topic with at least its specified partitions.
      */
     public static void ensureTopics(String bootstrapServers, List<TopicSpec> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensureTopics(KafkaSettings.of(bootstrapServers), topics);
+    }
+
+    /** The same with the operator's {@code kafka.client_properties} (a SASL or TLS cluster refuses an admin without them). */
+    public static void ensureTopics(KafkaSettings kafka, List<TopicSpec> topics) {
+        String bootstrapServers = kafka.bootstrapServers();
+        Map<String, Object> props = new java.util.HashMap<>(kafka.extra());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
             short replication = (short) Math.min(3, admin.describeCluster().nodes().get().size());
             Set<String> existing = admin.listTopics().names().get();
             for (TopicSpec t : topics) {

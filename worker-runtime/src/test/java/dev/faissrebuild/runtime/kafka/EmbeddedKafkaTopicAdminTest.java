@@ -1,6 +1,7 @@
 package dev.faissrebuild.runtime.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faissrebuild.events.TopicSpec;
 import java.nio.file.Path;
@@ -51,6 +52,13 @@ class EmbeddedKafkaTopicAdminTest {
         List<TopicSpec> grown = created.stream().map(t -> new TopicSpec(t.name(), t.partitions() + 2)).toList();
         ensureConcurrently(grown); // races on growing
         for (TopicSpec t : grown) assertThat(partitions(t.name())).as(t.name()).isEqualTo(t.partitions());
+    }
+
+    @Test
+    void theOperatorsClientPropertiesReachTheAdmin() {
+        TopicAdmin.ensureTopics(new KafkaSettings(kafka.bootstrapServers(), Map.of("client.id", "operator-admin")), List.of(new TopicSpec("props", 2)));
+        assertThatThrownBy(() -> TopicAdmin.ensureTopics(new KafkaSettings(kafka.bootstrapServers(), Map.of("security.protocol", "NONSENSE")),
+                List.of(new TopicSpec("never", 1)))).isInstanceOf(org.apache.kafka.common.KafkaException.class).hasMessageContaining("security.protocol");
     }
 
     /** Four callers at once, each with its own Admin client, as separate processes would be. */
