@@ -102,10 +102,16 @@ final class RebuildWatch implements AutoCloseable {
             case RebuildRequested r -> line(r.getIndexKey() + " building");
             case IndexBuilt b -> line(String.format("%s built (%s, %d vectors, %.1f s); validating", b.getIndexKey(), b.getFactory(), b.getNtotal(), b.getBuildSeconds()));
             case BuildFailed f -> line(f.getIndexKey() + " FAILED to build: " + f.getReason());
+            case IndexValidated v when !v.getQualityChecked() -> line(v.getIndexKey()
+                    + " passed the structure gate only: validation.enabled = false, so it was not quality-checked");
             case IndexValidated v -> line(String.format("%s validated (recall@%d %.4f, p99 %.3f ms)", v.getIndexKey(), v.getFigures().getK(),
                     v.getFigures().getRecallAtK(), v.getFigures().getLatencyP99Ms()));
             case IndexRejected r -> line(r.getIndexKey() + " REJECTED: " + r.getReason());
-            case GenerationDeployed d -> line(String.format("deployed generation %s (%d files, switch %.2f ms)", d.getGenerationId(), d.getFiles().size(), d.getSwapMillis()));
+            case GenerationDeployed d -> {
+                line(String.format("deployed generation %s (%d files, switch %.2f ms)", d.getGenerationId(), d.getFiles().size(), d.getSwapMillis()));
+                d.getFiles().stream().filter(f -> f.getRebuilt() && f.getValidationNote() != null)
+                        .forEach(f -> line("  " + f.getIndexKey() + " " + f.getValidationNote()));
+            }
             case DeployFailed f -> line("NOT deployed: " + f.getReason());
             case RolledBack rb -> line("rolled back from " + rb.getFromGenerationId() + " to " + rb.getToGenerationId() + ": " + rb.getReason());
             default -> { }

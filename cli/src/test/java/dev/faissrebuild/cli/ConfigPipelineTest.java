@@ -31,6 +31,8 @@ class ConfigPipelineTest {
     /** Held-out queries of isotropic noise: IVF-PQ tuned on the data's own rows finds their neighbours badly, so the recall gate rejects it. */
     static final String NOISE_QUERIES = "\"queries_file\": \"noise.npy\"";
     @TempDir Path dir;
+    /** What {@code rebuild --wait} printed for the last rebuild. */
+    StringWriter progress;
 
     /** Starts the system with {@code rebuild} and {@code validation} settings added to one horizon and no cron, rebuilds, stops. */
     private RebuildWatch.Result rebuildOnce(String rebuild, String validation) throws Exception {
@@ -43,7 +45,8 @@ class ConfigPipelineTest {
                 + rebuild + "}, \"validation\": {" + validation + "}}");
         try (LocalSystem system = LocalSystem.start(ConfigLoader.load(cfg, dir).withEphemeralPorts())) {
             var command = RebuildCliCommand.command(Horizon.parseList(null), IndexType.parseList(null), true, "test");
-            return RebuildCliCommand.publishAndFollow(system.runtime().kafka(), command, Duration.ofMinutes(10), new PrintWriter(new StringWriter()));
+            progress = new StringWriter();
+            return RebuildCliCommand.publishAndFollow(system.runtime().kafka(), command, Duration.ofMinutes(10), new PrintWriter(progress));
         }
     }
 
@@ -64,6 +67,8 @@ class ConfigPipelineTest {
         assertThat(d.getFiles()).hasSize(2).allSatisfy(f -> assertThat(f.getValidationNote()).startsWith("not quality-checked"));
         assertThat(new IndicesLayout(dir.resolve("indices")).liveManifest().orElseThrow().files())
                 .allSatisfy(e -> assertThat(e.validationNote()).contains("validation.enabled = false"));
+        assertThat(progress.toString()).contains("24h/ivfpq passed the structure gate only: validation.enabled = false, so it was not quality-checked")
+                .contains("  24h/flatip not quality-checked");
     }
 
     @Test
@@ -78,5 +83,7 @@ class ConfigPipelineTest {
         assertThat(file(d, "24h/ivfpq").getValidationNote())
                 .startsWith("deployed despite its rejection, because rebuild.require_validation_pass = false: rejected by the recall gate");
         assertThat(file(d, "24h/flatip").getValidationNote()).isNull(); // exact search is right on any query
+        assertThat(progress.toString()).contains("24h/ivfpq REJECTED: rejected by the recall gate")
+                .contains("  24h/ivfpq deployed despite its rejection, because rebuild.require_validation_pass = false");
     }
 }
