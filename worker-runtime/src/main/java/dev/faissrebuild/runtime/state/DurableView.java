@@ -111,6 +111,9 @@ public final class DurableView implements AutoCloseable {
             Instant nextTick = Instant.now();
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) fold(r);
+                // the consumer's position, not the last offset + 1: it also steps over transaction markers,
+                // so a stored position never points at a marker that retention may delete
+                positionsMoved |= positions.update(c);
                 lastPoll = Instant.now();
                 if (caughtUp.getCount() > 0 && reached(end)) caughtUp.countDown();
                 if (producer == null) continue;
@@ -133,8 +136,6 @@ public final class DurableView implements AutoCloseable {
     }
 
     private void fold(ConsumerRecord<String, byte[]> r) {
-        positions.advance(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-        positionsMoved = true;
         try {
             state.fold(new Incoming(r.topic(), r.partition(), r.offset(), r.key(), serde.decode(r.value())));
         } catch (UndecodableEventException e) {

@@ -47,8 +47,15 @@ final class StatePositions {
         }
     }
 
-    void advance(TopicPartition tp, long nextOffset) {
-        next.put(tp.topic() + "/" + tp.partition(), nextOffset);
+    /** Takes the consumer's position on every assigned partition; true if any moved. */
+    boolean update(KafkaConsumer<String, byte[]> consumer) {
+        boolean moved = false;
+        for (TopicPartition tp : consumer.assignment()) {
+            long now = consumer.position(tp);
+            Long before = next.put(tp.topic() + "/" + tp.partition(), now);
+            moved |= before == null || before != now;
+        }
+        return moved;
     }
 
     /**
@@ -68,7 +75,7 @@ final class StatePositions {
             Long stored = next.get(tp.topic() + "/" + tp.partition());
             long from = stored == null ? first.get(tp) : Math.max(stored, first.get(tp));
             if (stored != null && stored < first.get(tp)) {
-                LOG.warn("event=state_gap view={} topic={} partition={} folded_to={} first_available={} lost_events={}",
+                LOG.warn("event=state_gap view={} topic={} partition={} folded_to={} first_available={} lost_offsets={}",
                         view, tp.topic(), tp.partition(), stored, first.get(tp), first.get(tp) - stored);
             }
             consumer.seek(tp, from);
