@@ -27,9 +27,12 @@ public final class PrometheusRules {
         return Double.toString(seconds);
     }
 
-    /** FAISSRebuildHighDuration's limit: {@code faiss_rebuild_duration_seconds} needs a bucket boundary exactly here. */
+    /**
+     * FAISSRebuildHighDuration's limit: {@code faiss_rebuild_duration_seconds} needs a bucket boundary exactly
+     * here. Multiplied in decimal, so 0.1 minutes is 6.0 s (not 6.000000000000001) and its label stays plain.
+     */
     public static double maxRebuildDurationSeconds(FaissRebuildConfig c) {
-        return c.monitoring().maxRebuildDurationMinutes() * 60;
+        return BigDecimal.valueOf(c.monitoring().maxRebuildDurationMinutes()).multiply(BigDecimal.valueOf(60)).doubleValue();
     }
 
     public static String yaml(FaissRebuildConfig c) {

@@ -69,10 +69,12 @@ class PrometheusRulesTest {
     }
 
     @Test
-    void bucketLabelsAndDurationsAreFormattedTheRegistrysWay() {
+    void bucketLabelsAndDurationsAreFormattedTheRegistrysWay() throws Exception {
         assertThat(PrometheusRules.bucketLabel(PrometheusRules.maxRebuildDurationSeconds(ConfigLoader.defaults()))).isEqualTo("14400.0");
         assertThat(PrometheusRules.bucketLabel(5400)).isEqualTo("5400.0");
         assertThat(PrometheusRules.bucketLabel(0.5)).isEqualTo("0.5");
+        assertThat(PrometheusRules.bucketLabel(PrometheusRules.maxRebuildDurationSeconds(config("""
+                {"monitoring": {"max_rebuild_duration_minutes": 0.1}}""")))).isEqualTo("6.0");
         assertThat(PrometheusRules.promDuration(14400)).isEqualTo("4h");
         assertThat(PrometheusRules.promDuration(5400)).isEqualTo("90m");
         assertThat(PrometheusRules.promDuration(150)).isEqualTo("150s");
