@@ -1,7 +1,7 @@
 package dev.faissrebuild.cli;
 
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
-import java.io.IOException;
+import dev.faissrebuild.trigger.PrometheusRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,8 +9,9 @@ import java.nio.file.Path;
 final class PrometheusRulesFiles {
     private PrometheusRulesFiles() {}
 
-    static String rules(FaissRebuildConfig config) throws IOException {
-        return Files.readString(repoRoot().resolve("deploy/prometheus/faiss-rebuild-rules.yml"));
+    /** The rules `faiss-rebuild monitor --rules` prints for this configuration. */
+    static String rules(FaissRebuildConfig config) {
+        return PrometheusRules.yaml(config);
     }
 
     static Path repoRoot() {

@@ -40,7 +40,8 @@ public final class RebuildMetrics {
     public static RebuildMetrics count(MeterRegistry registry, RebuildStatusView view, FaissRebuildConfig c) {
         Map<String, Counter> totals = new HashMap<>();
         Map<String, Timer> durations = new HashMap<>();
-        Duration[] buckets = buckets(Duration.ofSeconds((long) (c.monitoring().maxRebuildDurationMinutes() * 60)));
+        // the HighDuration rule counts finished rebuilds over the limit with this bucket (le = PrometheusRules.bucketLabel)
+        Duration[] buckets = buckets(Duration.ofNanos((long) (PrometheusRules.maxRebuildDurationSeconds(c) * 1e9)));
         for (String status : new String[] {"success", "failure"}) {
             for (TriggerType t : TriggerType.values()) totals.put(status + "|" + label(t.name()), total(registry, status, label(t.name())));
             durations.put(status, Timer.builder("faiss_rebuild_duration").description("Time from request to deploy or failure")
