@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -60,11 +59,7 @@ class DurableStateTest {
                                    "webhooks": [{"url": "http://127.0.0.1:%d/hook", "secret_env": "", "headers": {}}]}}
                 """.formatted(receiver.getAddress().getPort()), FaissRebuildConfig::withEphemeralPorts);
         assertThat(system.rebuild(null, null).deployed()).isTrue(); // the first deployment needs every index
-        Path file = system.config.paths().embeddings().resolve("embeddings_6h.npy");
-        byte[] good = Files.readAllBytes(file);
-        Files.write(file, Arrays.copyOf(good, good.length - 100));
-        for (int i = 0; i < 3; i++) assertThat(system.rebuild("6", "flatip").deployed()).isFalse();
-        Files.write(file, good);
+        system.failingRebuilds(3, "6", "flatip");
         awaitFiring("FAISSRebuildConsecutiveFailures");
         awaitWebhook("FAISSRebuildConsecutiveFailures firing");
 

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -52,11 +51,7 @@ class PrometheusAlertmanagerTest {
         scrapes(2); // every series seen at 0 first: increase() counts the first event of each
 
         assertThat(system.rebuild(null, null).deployed()).isTrue();
-        Path file = system.config.paths().embeddings().resolve("embeddings_6h.npy");
-        byte[] good = Files.readAllBytes(file);
-        Files.write(file, Arrays.copyOf(good, good.length - 100));
-        for (int i = 0; i < 3; i++) assertThat(system.rebuild("6", "flatip").deployed()).isFalse();
-        Files.write(file, good);
+        system.failingRebuilds(3, "6", "flatip");
 
         awaitFiring("FAISSRebuildConsecutiveFailures");
         awaitDelivered("FAISSRebuildConsecutiveFailures");

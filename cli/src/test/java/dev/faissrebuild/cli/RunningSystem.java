@@ -81,6 +81,20 @@ final class RunningSystem implements AutoCloseable {
         return RebuildCliCommand.publishAndFollow(kafka(), command, Duration.ofMinutes(10), new PrintWriter(new StringWriter()));
     }
 
+    /** {@code n} rebuilds of one index that fail (its embeddings file truncated meanwhile, then put back). */
+    void failingRebuilds(int n, String horizon, String type) throws Exception {
+        Path file = config.paths().embeddings().resolve(IndexKey.parse(horizon + "h/" + type).embeddingsFileName());
+        byte[] good = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(good, good.length - 100));
+        try {
+            for (int i = 0; i < n; i++) {
+                if (rebuild(horizon, type).deployed()) throw new AssertionError("a rebuild of a truncated file was deployed");
+            }
+        } finally {
+            Files.write(file, good);
+        }
+    }
+
     String healthUrl() {
         return (String) system.endpoints().get("health_url");
     }

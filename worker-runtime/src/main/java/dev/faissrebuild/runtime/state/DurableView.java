@@ -1,11 +1,10 @@
 package dev.faissrebuild.runtime.state;
 
 import dev.faissrebuild.events.EventSerde;
-import dev.faissrebuild.events.UndecodableEventException;
 import dev.faissrebuild.runtime.http.Health;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
-import dev.faissrebuild.runtime.loop.Incoming;
 import dev.faissrebuild.runtime.loop.Outgoing;
+import dev.faissrebuild.runtime.loop.ViewReading;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,12 +109,12 @@ public final class DurableView implements AutoCloseable {
             LOG.info("event=state_restored view={} entries={} topic={}", name, entries.size(), stateTopic);
             Instant nextTick = Instant.now();
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) fold(r);
+                for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) ViewReading.fold(serde, r, state::fold, name);
                 // the consumer's position, not the last offset + 1: it also steps over transaction markers,
                 // so a stored position never points at a marker that retention may delete
                 positionsMoved |= positions.update(c);
                 lastPoll = Instant.now();
-                if (caughtUp.getCount() > 0 && reached(end)) caughtUp.countDown();
+                if (caughtUp.getCount() > 0 && ViewReading.reached(c, end)) caughtUp.countDown();
                 if (producer == null) continue;
                 if (caughtUp.getCount() == 0 && !Instant.now().isBefore(nextTick)) {
                     unpublished.addAll(state.tick(Instant.now()));
@@ -132,17 +131,6 @@ public final class DurableView implements AutoCloseable {
         } catch (RuntimeException e) {
             fatal = e.toString();
             LOG.error("event=state_view_failed view={} error=\"{}\"", name, e.toString(), e);
-        }
-    }
-
-    private void fold(ConsumerRecord<String, byte[]> r) {
-        try {
-            state.fold(new Incoming(r.topic(), r.partition(), r.offset(), r.key(), serde.decode(r.value())));
-        } catch (UndecodableEventException e) {
-            // the worker that consumes this topic dead-letters it; a view only skips it
-            LOG.debug("event=view_skipped topic={} offset={} reason=\"{}\"", r.topic(), r.offset(), e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("event=view_fold_failed view={} topic={} offset={} error=\"{}\"", name, r.topic(), r.offset(), e.toString());
         }
     }
 
@@ -170,13 +158,6 @@ public final class DurableView implements AutoCloseable {
                 LOG.warn("event=abort_failed view={} error=\"{}\"", name, abort.toString());
             }
         }
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) return false;
-        }
-        return true;
     }
 
     /** Stops folding; the owner's last changes are written first (a clean stop leaves nothing to fold again). */

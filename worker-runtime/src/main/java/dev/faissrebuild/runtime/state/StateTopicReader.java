@@ -1,5 +1,6 @@
 package dev.faissrebuild.runtime.state;
 
+import dev.faissrebuild.runtime.loop.ViewReading;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ final class StateTopicReader {
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         Map<String, byte[]> entries = new HashMap<>();
-        while (!reached(consumer, end)) {
+        while (!ViewReading.reached(consumer, end)) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.value() == null) entries.remove(r.key());
                 else entries.put(r.key(), r.value());
@@ -33,12 +34,5 @@ final class StateTopicReader {
         }
         consumer.unsubscribe();
         return entries;
-    }
-
-    private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) return false;
-        }
-        return true;
     }
 }
