@@ -2,7 +2,7 @@
 # Installs the Debian packages faiss-rebuild needs when they are missing (as root or with sudo);
 # otherwise prints the command to run. Also checks for a JDK 25 and Maven.
 set -euo pipefail
-packages=(libfaiss-dev libopenblas-dev g++ make python3-faiss python3-numpy prometheus)
+packages=(libfaiss-dev libopenblas-dev g++ make python3-faiss python3-numpy prometheus prometheus-alertmanager)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,8 +21,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-  # promtool (tests of the alert rules) comes with the prometheus package; its daemon is not needed
-  if printf "%s\n" "${missing[@]}" | grep -qx prometheus; then $sudo systemctl disable --now prometheus >/dev/null 2>&1 || $sudo pkill -x prometheus || true; fi
+  # promtool and amtool (tests of the alert rules and of deploy/) come with these packages; their daemons
+  # are not needed. $2: the daemon's process name as the kernel keeps it (15 characters at most).
+  stop_daemon() {
+    if printf "%s\n" "${missing[@]}" | grep -qx "$1"; then $sudo systemctl disable --now "$1" >/dev/null 2>&1 || $sudo pkill -x "$2" || true; fi
+  }
+  stop_daemon prometheus prometheus
+  stop_daemon prometheus-alertmanager prometheus-aler
 fi
 
 # OpenBLAS must be the BLAS behind libblas.so.3 (the reference BLAS made flat search 20x slower).

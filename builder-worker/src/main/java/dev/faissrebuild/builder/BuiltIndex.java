@@ -10,4 +10,11 @@ import java.nio.file.Path;
  */
 public record BuiltIndex(Path path, String sha256, long sizeBytes, int dimension, long ntotal, String factory, Metric metric,
                          int nlist, int nprobe, int pqM, long trainingRows, double buildSeconds, long peakRssBytes,
-                         Path embeddings, String embeddingsSha256) {}
+                         Path embeddings, String embeddingsSha256) {
+
+    /** The same, with the peak measured at the end of the whole build (the process's, when it ran nothing else). */
+    public BuiltIndex withPeakRssBytes(long bytes) {
+        return new BuiltIndex(path, sha256, sizeBytes, dimension, ntotal, factory, metric, nlist, nprobe, pqM, trainingRows, buildSeconds,
+                bytes, embeddings, embeddingsSha256);
+    }
+}

@@ -73,6 +73,7 @@ public final class IndexBuilder {
                 try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
                     index.threads(request.threads());
                     long trained = train(index, vectors, plan.trainingRows());
+                    TrainingSample.reportSmall(index.info(), trained, vectors.file(), plan.factory());
                     addAll(index, vectors);
                     NprobeTuner.Tuning tuning = nprobe(index, vectors, plan, request);
                     if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");

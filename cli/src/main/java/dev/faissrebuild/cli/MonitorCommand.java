@@ -2,6 +2,7 @@ package dev.faissrebuild.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.trigger.PrometheusRules;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"Reads the running system's monitoring endpoints: --health (exit 0 healthy, 1 warning, 2 critical or",
-                "unreachable), --metrics (the faiss_* series), --alerts (active alerts), --dashboard (the Grafana dashboard JSON)."})
+                "unreachable), --metrics (the faiss_* series), --alerts (active alerts), --dashboard (the Grafana dashboard JSON);",
+                "--rules prints the Prometheus alert rules for the effective config (no running system needed)."})
 final class MonitorCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin GlobalOptions global;
@@ -33,6 +35,7 @@ final class MonitorCommand implements Callable<Integer> {
         @Option(names = "--metrics", description = "The faiss_* metrics.") boolean metrics;
         @Option(names = "--alerts", description = "Active alerts.") boolean alerts;
         @Option(names = "--dashboard", description = "The Grafana dashboard (import it in Grafana).") boolean dashboard;
+        @Option(names = "--rules", description = "The Prometheus alert rules, thresholds from the config (save as faiss-rebuild-rules.yml).") boolean rules;
     }
 
     @Option(names = "--url", description = "Base URL of a process's endpoint (default: the local system's, else monitoring.* of the config).")
@@ -41,14 +44,9 @@ final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (what.dashboard) {
-            try (InputStream in = MonitorCommand.class.getResourceAsStream("/deploy/faiss-rebuild-dashboard.json")) {
-                out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-            out.flush();
-            return 0;
-        }
+        if (what.dashboard) return print(out, dashboard());
         FaissRebuildConfig c = global.config();
+        if (what.rules) return print(out, PrometheusRules.yaml(c));
         if (what.metrics) {
             String body = get(base(c, "metrics_url", c.monitoring().metricsPort()) + "/metrics");
             body.lines().filter(l -> l.contains("faiss_")).forEach(out::println);
@@ -71,6 +69,18 @@ final class MonitorCommand implements Callable<Integer> {
             case "warning" -> 1;
             default -> 2;
         };
+    }
+
+    private static int print(PrintWriter out, String text) {
+        out.print(text);
+        out.flush();
+        return 0;
+    }
+
+    private static String dashboard() throws java.io.IOException {
+        try (InputStream in = MonitorCommand.class.getResourceAsStream("/deploy/faiss-rebuild-dashboard.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private String base(FaissRebuildConfig c, String endpointKey, int port) {

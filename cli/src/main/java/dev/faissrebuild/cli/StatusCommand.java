@@ -73,6 +73,14 @@ final class StatusCommand implements Callable<Integer> {
             t.print(out);
         }
         out.printf("%nconsecutive failures: %d; next scheduled run: %s%n", r.consecutiveFailures(), r.nextScheduledRun() == null ? "none" : r.nextScheduledRun());
+        StatusReport.Cooldown cd = r.cooldown();
+        if (cd.active()) {
+            out.printf("cool-down: ACTIVE until %s (%d consecutive failures >= %d); scheduled runs are skipped, manual rebuilds still run%n",
+                    cd.until(), r.consecutiveFailures(), cd.afterConsecutiveFailures());
+        }
+        if (cd.lastSkippedRun() != null) {
+            out.printf("last skipped scheduled run: %s (%s); %d skipped in all%n", cd.lastSkippedRun().at(), cd.lastSkippedRun().reason(), cd.skippedRuns());
+        }
         r.activeAlerts().forEach(a -> out.printf("ALERT %s (%s): %s%n", a.name(), a.severity(), a.summary()));
         if (note != null) out.println("note: " + note);
     }

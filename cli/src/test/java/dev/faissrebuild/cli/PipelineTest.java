@@ -32,6 +32,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,20 +57,16 @@ class PipelineTest {
     static final int ROWS = 2500;
     static final int DIM = 32;
     @TempDir static Path dir;
-    static LocalSystem system;
+    static RunningSystem system;
     static FaissRebuildConfig config;
     static IndicesLayout layout;
     static String firstGeneration;
 
     @BeforeAll
     static void start() throws Exception {
-        for (Horizon h : Horizon.values()) {
-            TestData.weatherLike(dir.resolve("embeddings").resolve(new IndexKey(h, IndexType.FLATIP).embeddingsFileName()), ROWS, DIM, h.hours());
-        }
-        Path cfg = Files.writeString(dir.resolve("config.json"), "{\"scheduler\": {\"enabled\": false}}");
-        config = ConfigLoader.load(cfg, dir).withEphemeralPorts();
-        layout = new IndicesLayout(config.paths().indices());
-        system = LocalSystem.start(config);
+        system = RunningSystem.start(dir, ROWS, DIM, "{\"scheduler\": {\"enabled\": false}}", FaissRebuildConfig::withEphemeralPorts);
+        config = system.config;
+        layout = system.layout;
     }
 
     @AfterAll
@@ -77,12 +75,11 @@ class PipelineTest {
     }
 
     static RebuildWatch.Result rebuild(String horizons, String types) {
-        var command = RebuildCliCommand.command(Horizon.parseList(horizons), IndexType.parseList(types), true, "test");
-        return RebuildCliCommand.publishAndFollow(kafka(), command, Duration.ofMinutes(10), new PrintWriter(new StringWriter()));
+        return system.rebuild(horizons, types);
     }
 
     static KafkaSettings kafka() {
-        return system.runtime().kafka();
+        return system.kafka();
     }
 
     @Test
@@ -164,20 +161,30 @@ class PipelineTest {
     @Test
     @Order(5)
     void healthAndMetricsAnswerOverHttp() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String health = http.send(HttpRequest.newBuilder(URI.create((String) system.endpoints().get("health_url"))).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String health = RunningSystem.get(system.healthUrl()).body();
         assertThat(health).contains("\"status\"").contains("\"component\" : \"faiss_rebuild_system\"").contains("\"active_alerts\"")
                 .contains("\"alert_counts\"").contains("worker.builder");
-        String metrics = http.send(HttpRequest.newBuilder(URI.create((String) system.endpoints().get("metrics_url"))).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = system.metrics();
         assertThat(metrics).contains("faiss_rebuild_total{status=\"success\",trigger_type=\"manual\"} 3.0")
                 .contains("faiss_rebuild_total{status=\"failure\",trigger_type=\"manual\"} 1.0")
                 .contains("faiss_rebuild_duration_seconds_bucket{status=\"success\",le=\"14400.0\"}")
                 .contains("faiss_rebuild_consecutive_failures 0.0").contains("faiss_rebuild_last_success_timestamp")
                 .contains("faiss_index_recall_score{horizon=\"24h\",index_type=\"ivfpq\",set=\"live\"} 0.9")
                 .contains("faiss_index_recall_score{horizon=\"24h\",index_type=\"ivfpq\",set=\"candidate\"}")
-                .contains("faiss_worker_records_total{outcome=\"dead_lettered\",worker=\"trigger\"} 1.0");
+                .contains("faiss_worker_records_total{outcome=\"dead_lettered\",worker=\"trigger\"} 1.0")
+                // the seed's name, kept although Micrometer strips _total from gauges
+                .contains("faiss_index_size_total{horizon=\"24h\",index_type=\"ivfpq\",set=\"live\"} 2500.0")
+                // series that saw no event exist at 0, so increase() counts their first event
+                .contains("faiss_rebuild_total{status=\"success\",trigger_type=\"scheduled\"} 0.0")
+                .contains("faiss_notifications_total{channel=\"log\",outcome=\"failed\"} 0.0");
+    }
+
+    @Test
+    @Order(7)
+    void theReadmeNamesEveryMetricTheSystemExports() throws Exception {
+        Set<String> exported = new TreeSet<>();
+        system.metrics().lines().filter(l -> l.startsWith("# TYPE faiss_")).forEach(l -> exported.add(l.split(" ")[2]));
+        assertThat(ReadmeMetrics.names()).containsExactlyInAnyOrderElementsOf(exported);
     }
 
     @Test
@@ -191,7 +198,7 @@ class PipelineTest {
         assertThat(report.get("live").get("files")).hasSize(8);
         assertThat(report.get("last_outcome_per_index").get("12h/ivfpq").get("stage").asText()).isEqualTo("BUILD_FAILED");
         assertThat(report.get("in_progress")).isEmpty();
-        String base = ((String) system.endpoints().get("health_url")).replace("/health", "");
+        String base = system.healthUrl().replace("/health", "");
         OfflineCommandsTest.Run health = OfflineCommandsTest.cli("monitor", "--health", "--url", base, "--data-dir", dir.toString(), "--config", cfg);
         assertThat(health.out()).contains("\"status\"");
         assertThat(health.code()).isIn(0, 1); // healthy, or warning (a failed rebuild in the last 24 h lowers the success rate)
@@ -239,33 +246,12 @@ class PipelineTest {
         return events(topic).size();
     }
 
-    /** Every decodable event on a topic, read committed, from the start. */
-    static List<SpecificRecord> events(String topic) throws Exception {
-        List<SpecificRecord> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : records(topic)) {
-            try {
-                out.add(EventSerde.standard().decode(r.value()));
-            } catch (Exception ignored) {
-                // not an event
-            }
-        }
-        return out;
+    static List<SpecificRecord> events(String topic) {
+        return system.events(topic);
     }
 
     static List<ConsumerRecord<String, byte[]>> records(String topic) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka().consumer("test-reader", null))) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-            out.sort(java.util.Comparator.comparingLong(ConsumerRecord::timestamp));
-            return out;
-        }
+        return RunningSystem.records(kafka(), topic);
     }
 
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) throws InterruptedException {

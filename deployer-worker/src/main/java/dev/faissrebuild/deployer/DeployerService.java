@@ -9,6 +9,7 @@ import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.IndicesLock;
+import dev.faissrebuild.runtime.files.LiveSetHealth;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import java.io.IOException;
 import java.time.Duration;
@@ -35,6 +36,7 @@ public final class DeployerService {
         removeIncomplete(layout, backups);
         Deployment deployment = new Deployment(layout, c.paths().embeddings(), c.rebuild().keys(),
                 c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null, DeployPolicy.of(c));
+        rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);
         rt.run(WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT), new DeployStep(layout, deployment))
                 .transactional(TRANSACTIONAL_ID));
     }

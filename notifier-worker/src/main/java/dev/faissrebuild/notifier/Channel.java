@@ -5,4 +5,9 @@ public interface Channel {
     String name();
 
     void send(Notification n) throws Exception;
+
+    /** False when this channel is configured to drop {@code n} (the log channel under a stricter log level). */
+    default boolean delivers(Notification n) {
+        return true;
+    }
 }

@@ -4,9 +4,13 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One structured line per notification: {@code kind=… severity=… title="…" key=value …}. */
+/**
+ * One structured line per notification: {@code kind=… severity=… title="…" key=value …}, at INFO, WARN
+ * or ERROR by severity, under {@code dev.faissrebuild.notifications} (so the project's log level applies:
+ * a level above INFO drops INFO notifications, and the notifier counts them as suppressed, not sent).
+ */
 public final class LogChannel implements Channel {
-    private static final Logger LOG = LoggerFactory.getLogger("faiss.notifications");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.faissrebuild.notifications");
 
     @Override
     public String name() {
@@ -21,6 +25,15 @@ public final class LogChannel implements Channel {
             case WARNING -> LOG.warn(line);
             default -> LOG.info(line);
         }
+    }
+
+    @Override
+    public boolean delivers(Notification n) {
+        return switch (n.severity()) {
+            case CRITICAL -> LOG.isErrorEnabled();
+            case WARNING -> LOG.isWarnEnabled();
+            default -> LOG.isInfoEnabled();
+        };
     }
 
     static String format(Notification n) {

@@ -21,6 +21,8 @@ import java.util.Set;
  */
 public final class NotifyStep implements EventProcessor {
     private static final int REMEMBERED = 10_000;
+    /** sent; failed (the loop retries); suppressed (below notifications.min_severity, or under the log level). */
+    private static final List<String> OUTCOMES = List.of("sent", "failed", "suppressed");
     private final List<Channel> channels;
     private final Notification.Severity minSeverity;
     private final MeterRegistry registry;
@@ -35,6 +37,9 @@ public final class NotifyStep implements EventProcessor {
         this.channels = List.copyOf(channels);
         this.minSeverity = minSeverity;
         this.registry = registry;
+        for (Channel c : channels) {
+            for (String outcome : OUTCOMES) counter(c, outcome); // every series at 0 from start-up
+        }
     }
 
     /** Some channels could not deliver; the message names each and why. */
@@ -51,8 +56,13 @@ public final class NotifyStep implements EventProcessor {
         String record = in.topic() + "/" + in.partition() + "/" + in.offset();
         List<String> failed = new ArrayList<>();
         for (Channel c : channels) {
-            if (!(c instanceof LogChannel) && n.get().severity().compareTo(minSeverity) < 0) continue;
             if (delivered.contains(record + "|" + c.name())) continue;
+            boolean belowMinimum = !(c instanceof LogChannel) && n.get().severity().compareTo(minSeverity) < 0;
+            if (belowMinimum || !c.delivers(n.get())) {
+                count(c, "suppressed");
+                delivered.add(record + "|" + c.name());
+                continue;
+            }
             try {
                 c.send(n.get());
                 delivered.add(record + "|" + c.name());
@@ -67,7 +77,11 @@ public final class NotifyStep implements EventProcessor {
     }
 
     private void count(Channel c, String outcome) {
-        Counter.builder("faiss_notifications").description("Notifications by channel and outcome")
-                .tag("channel", c.name()).tag("outcome", outcome).register(registry).increment();
+        counter(c, outcome).increment();
+    }
+
+    private Counter counter(Channel c, String outcome) {
+        return Counter.builder("faiss_notifications").description("Notifications by channel and outcome (sent, failed, suppressed)")
+                .tag("channel", c.name()).tag("outcome", outcome).register(registry);
     }
 }

@@ -21,8 +21,15 @@ public final class Topics {
     public static final String INDEX_VALIDATED = "faiss.index.validated";
     /** GenerationDeployed / DeployFailed / RolledBack. Writer: deployer. Readers: trigger, notifier, readers. */
     public static final String INDEX_DEPLOYED = "faiss.index.deployed";
-    /** Alerts raised by any service's monitor. Reader: notifier. */
+    /** Alerts firing and resolved. Writer: the trigger's alert monitor. Reader: notifier. */
     public static final String ALERTS = "faiss.alerts";
+    /**
+     * The trigger's durable state: the status view, the rebuild history behind the metrics and the
+     * cool-down, the firing alerts, and how far into the event topics it has folded. Compacted (one
+     * record per key for ever), so the state outlives the event topics' retention. Writer: trigger.
+     * Values are JSON. Readers: the trigger on start-up, the CLI's status.
+     */
+    public static final String REBUILD_STATE = "faiss.rebuild.state";
     /** Records no worker could decode or process, with the reason in headers. */
     public static final String DEAD_LETTER = "faiss.deadletter";
 
@@ -41,6 +48,7 @@ public final class Topics {
                 new TopicSpec(INDEX_VALIDATED, PER_INDEX_PARTITIONS),
                 new TopicSpec(INDEX_DEPLOYED, 1),
                 new TopicSpec(ALERTS, 1),
+                TopicSpec.compacted(REBUILD_STATE),
                 new TopicSpec(DEAD_LETTER, 1));
     }
 }

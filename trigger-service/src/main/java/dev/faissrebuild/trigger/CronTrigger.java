@@ -15,12 +15,15 @@ public final class CronTrigger implements AutoCloseable {
     private final RebuildPlanner planner;
     private final EventPublisher publisher;
     private final Clock clock;
+    private final Runnable onSkipped;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile ZonedDateTime nextRun;
 
-    public CronTrigger(CronSchedule schedule, RebuildPlanner planner, EventPublisher publisher, Clock clock) {
+    /** @param onSkipped told of every run the failure cool-down skipped (the metric) */
+    public CronTrigger(CronSchedule schedule, RebuildPlanner planner, EventPublisher publisher, Clock clock, Runnable onSkipped) {
         this.schedule = schedule;
+        this.onSkipped = onSkipped;
         this.planner = planner;
         this.publisher = publisher;
         this.clock = clock;
@@ -45,6 +48,12 @@ public final class CronTrigger implements AutoCloseable {
             if (!sleepUntil(nextRun)) return;
             try {
                 RebuildPlanner.Plan plan = planner.scheduled();
+                if (plan.cooldownUntil() != null) {
+                    onSkipped.run();
+                    LOG.warn("event=scheduled_run_skipped reason=cooldown cooldown_until={} detail=\"{}\"", plan.cooldownUntil(),
+                            plan.skipped().values().stream().findFirst().orElse(""));
+                    continue;
+                }
                 publisher.publish(plan.events());
                 TriggerStep.log("schedule", plan);
             } catch (RuntimeException e) {

@@ -8,14 +8,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The seed's alert rules evaluated in-process, for {@code /health} and {@code monitor --alerts}; the
- * same rules exist as Prometheus rules in {@code deploy/prometheus/}. All inputs come from the event
- * log or the live manifest, so a restart neither raises nor clears an alert by itself.
+ * same rules, generated from the same configuration, exist as Prometheus rules ({@code monitor --rules}).
+ * All inputs come from the durable status view or the live manifest, so a restart neither raises nor
+ * clears an alert by itself; {@link AlertMonitor} publishes their transitions on {@code faiss.alerts}.
  */
 public final class RebuildAlerts {
     private RebuildAlerts() {}
+
+    /**
+     * No success within {@code days} of the last one, or — when nothing ever succeeded — of the system's
+     * first start (a system that never worked must not stay quiet for ever).
+     */
+    static Optional<ActiveAlert> stale(RebuildStatusView view, IndicesLayout layout, int days, Instant now) {
+        double lastSuccess = RebuildMetrics.lastSuccess(view, layout);
+        Optional<Instant> since = !Double.isNaN(lastSuccess) ? Optional.of(Instant.ofEpochSecond((long) lastSuccess)) : view.firstStartedAt();
+        Duration limit = Duration.ofDays(days);
+        if (since.isEmpty() || !since.get().plus(limit).isBefore(now)) return Optional.empty();
+        String summary = !Double.isNaN(lastSuccess) ? "no successful rebuild for more than " + days + " days (last " + since.get() + ")"
+                : "no successful rebuild since the system first started " + since.get() + " (more than " + days + " days)";
+        return Optional.of(new ActiveAlert("FAISSRebuildStale", "warning", summary, since.get().plus(limit)));
+    }
 
     public static List<ActiveAlert> active(RebuildStatusView view, IndicesLayout layout, FaissRebuildConfig config, Instant now) {
         FaissRebuildConfig.Monitoring m = config.monitoring();
@@ -25,11 +41,7 @@ public final class RebuildAlerts {
             alerts.add(new ActiveAlert("FAISSRebuildConsecutiveFailures", "critical", failures + " consecutive rebuilds failed; last: "
                     + view.lastFailure().map(RebuildStatusView.Finished::detail).orElse("?"), view.lastFailure().map(RebuildStatusView.Finished::at).orElse(now)));
         }
-        double lastSuccess = RebuildMetrics.lastSuccess(view, layout);
-        if (!Double.isNaN(lastSuccess) && now.getEpochSecond() - lastSuccess > Duration.ofDays(m.staleAfterDays()).toSeconds()) {
-            alerts.add(new ActiveAlert("FAISSRebuildStale", "warning", "no successful rebuild for more than " + m.staleAfterDays() + " days",
-                    Instant.ofEpochSecond((long) lastSuccess).plus(Duration.ofDays(m.staleAfterDays()))));
-        }
+        stale(view, layout, m.staleAfterDays(), now).ifPresent(alerts::add);
         double running = RebuildMetrics.oldestRunningSeconds(view);
         if (running > m.maxRebuildDurationMinutes() * 60) {
             alerts.add(new ActiveAlert("FAISSRebuildHighDuration", "warning", String.format("a rebuild has been running for %.0f minutes (limit %.0f)",
@@ -47,7 +59,7 @@ public final class RebuildAlerts {
             for (GenerationManifest.Entry e : manifest.files()) {
                 if (e.recallAtK() != null && e.recallAtK() < m.minRecallScore()) {
                     alerts.add(new ActiveAlert("FAISSIndexLowRecall", "critical", String.format("%s recall %.3f is below %.2f", e.indexKey(),
-                            e.recallAtK(), m.minRecallScore()), manifest.createdAt()));
+                            e.recallAtK(), m.minRecallScore()), manifest.createdAt(), java.util.Map.of("index", e.indexKey())));
                 }
             }
         });

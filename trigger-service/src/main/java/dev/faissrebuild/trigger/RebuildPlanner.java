@@ -40,9 +40,13 @@ public final class RebuildPlanner {
     private final int maxConsecutiveFailures;
     private final Duration cooldown;
 
-    /** What was decided for one reason to rebuild. */
+    /**
+     * What was decided for one reason to rebuild.
+     *
+     * @param cooldownUntil set when a scheduled run was skipped by the failure cool-down
+     */
     public record Plan(String rebuildId, List<IndexKey> accepted, Map<IndexKey, String> coalesced,
-                       Map<IndexKey, String> skipped, List<Outgoing> events) {}
+                       Map<IndexKey, String> skipped, List<Outgoing> events, Instant cooldownUntil) {}
 
     public RebuildPlanner(RebuildStatusView view, List<IndexKey> configured, EmbeddingsChanges changes, Clock clock,
                           Duration abandonedAfter, int maxConsecutiveFailures, Duration cooldown) {
@@ -65,15 +69,20 @@ public final class RebuildPlanner {
         return plan(select(e.getHorizons(), List.of()), TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), null, false, false);
     }
 
+    /**
+     * The cron rule's run: every configured index, unless the failure cool-down is on
+     * ({@code max_consecutive_failures} failed rebuilds in a row, for {@code failure_cooldown_hours}
+     * after the last): then nothing starts, and the skipped run is recorded in the view (status, API).
+     */
     public Plan scheduled() {
         Instant now = clock.instant();
-        var lastFailure = view.lastFailure();
-        if (view.consecutiveFailures() >= maxConsecutiveFailures && lastFailure.isPresent()
-                && lastFailure.get().at().plus(cooldown).isAfter(now)) {
+        var until = view.cooldownUntil(maxConsecutiveFailures, cooldown, now);
+        if (until.isPresent()) {
+            String why = view.consecutiveFailures() + " consecutive failed rebuilds; cooling down until " + until.get();
+            view.skippedRun(new StatusRecords.SkippedRun(now, why, until.get()));
             Map<IndexKey, String> skipped = new LinkedHashMap<>();
-            String why = view.consecutiveFailures() + " consecutive failed rebuilds; cooling down until " + lastFailure.get().at().plus(cooldown);
             configured.forEach(k -> skipped.put(k, why));
-            return new Plan(null, List.of(), Map.of(), skipped, List.of());
+            return new Plan(null, List.of(), Map.of(), skipped, List.of(), until.get());
         }
         return plan(configured, TriggerType.SCHEDULED, "scheduler", null, false, false);
     }
@@ -100,7 +109,7 @@ public final class RebuildPlanner {
         }
         if (commandId != null) events.add(new Outgoing(Topics.COMMAND_RESULTS, commandId, result(commandId, accepted.isEmpty() ? null : rebuildId,
                 accepted, coalesced, skipped, now)));
-        return new Plan(accepted.isEmpty() ? null : rebuildId, accepted, coalesced, skipped, events);
+        return new Plan(accepted.isEmpty() ? null : rebuildId, accepted, coalesced, skipped, events, null);
     }
 
     private List<IndexKey> select(List<Integer> horizons, List<String> types) {

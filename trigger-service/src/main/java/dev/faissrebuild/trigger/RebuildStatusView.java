@@ -8,34 +8,45 @@ import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
 import dev.faissrebuild.events.RebuildRequested;
-import dev.faissrebuild.events.RolledBack;
 import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.http.Health.ActiveAlert;
+import dev.faissrebuild.trigger.StatusRecords.CommandDecision;
+import dev.faissrebuild.trigger.StatusRecords.FiringAlerts;
+import dev.faissrebuild.trigger.StatusRecords.RebuildRecord;
+import dev.faissrebuild.trigger.StatusRecords.SkippedRun;
+import dev.faissrebuild.trigger.StatusRecords.Summary;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The state of rebuilds, folded from the event log (a materialised view: replaying the topics from the
- * start rebuilds it after a restart): which index is being rebuilt by which rebuild, each rebuild's
- * progress and result, the last outcome of each index, and the history the rebuild metrics and alerts
- * are computed from. Thread-safe; {@link #reserve} is the one place that decides whether a request
- * coalesces with work in progress.
+ * The state of rebuilds, folded from the event log (a materialised view): which index is being rebuilt
+ * by which rebuild, each rebuild's progress and result, the last outcome of each index, the rebuild
+ * history behind the metrics, the alerts and the cool-down, and the alerts firing. Every change marks
+ * its entry dirty; {@link StatusState} writes dirty entries to the compacted state topic, so the view
+ * outlives the events' retention. Thread-safe; {@link #reserve} is the one place that decides whether a
+ * request coalesces with work in progress.
  */
 public final class RebuildStatusView {
     private static final int KEEP_REBUILDS = 200;
+    private static final int KEEP_COMMANDS = 500;
     private final LinkedHashMap<String, RebuildStatus> rebuilds = new LinkedHashMap<>();
     private final Map<IndexKey, String> reservations = new TreeMap<>();
-    private final Map<String, CommandResult> commands = new LinkedHashMap<>();
-    private final List<Finished> history = new ArrayList<>();
+    private final LinkedHashMap<String, CommandDecision> commands = new LinkedHashMap<>();
+    private final RebuildHistory history = new RebuildHistory();
+    private final Map<String, ActiveAlert> firing = new TreeMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
     private final List<Consumer<Finished>> listeners = new ArrayList<>();
-    private RolledBack lastRollback;
 
     /** Stage of one index within a rebuild; the view never moves an index back to an earlier stage. */
     public enum Stage {
@@ -70,9 +81,26 @@ public final class RebuildStatusView {
         RebuildStatus(String rebuildId) {
             this.rebuildId = rebuildId;
         }
+
+        RebuildRecord record() {
+            Map<String, IndexStatus> byKey = new TreeMap<>();
+            indices.forEach((k, v) -> byKey.put(k.toString(), v));
+            return new RebuildRecord(rebuildId, trigger, requestedAt, byKey, result, resultDetail, generationId);
+        }
+
+        static RebuildStatus of(RebuildRecord r) {
+            RebuildStatus s = new RebuildStatus(r.rebuildId());
+            s.trigger = r.trigger();
+            s.requestedAt = r.requestedAt();
+            if (r.indices() != null) r.indices().forEach((k, v) -> s.indices.put(IndexKey.parse(k), v));
+            s.result = r.result();
+            s.resultDetail = r.resultDetail();
+            s.generationId = r.generationId();
+            return s;
+        }
     }
 
-    /** Calls {@code listener} for every rebuild that finishes from now on (replayed ones included). */
+    /** Calls {@code listener} for every rebuild that finishes from now on (folded, not restored). */
     public synchronized void onFinished(Consumer<Finished> listener) {
         listeners.add(listener);
     }
@@ -94,10 +122,73 @@ public final class RebuildStatusView {
                     "generation " + d.getGenerationId(), d.getRebuildSeconds(), d.getDeployedAt());
             case DeployFailed f -> finished(status(f.getRebuildId(), f.getTrigger().name(), null), false, f.getGenerationId(),
                     f.getReason(), f.getRebuildSeconds(), f.getFailedAt());
-            case RolledBack rb -> lastRollback = rb;
-            case CommandResult c -> commands.put(c.getCommandId(), c);
+            case CommandResult c -> command(c);
             default -> { }
         }
+    }
+
+    /** Replaces the view with the entries of the state topic (before any event is folded). */
+    public synchronized void restore(Map<String, Object> entries) {
+        entries.forEach((key, value) -> {
+            switch (value) {
+                case RebuildRecord r -> rebuilds.put(r.rebuildId(), RebuildStatus.of(r));
+                case CommandDecision c -> commands.put(c.commandId(), c);
+                case Summary s -> history.restore(s);
+                case FiringAlerts a -> a.firing().forEach(x -> firing.put(x.identity(), x));
+                default -> { }
+            }
+        });
+        // insertion order is what eviction and "recent" rely on: restore it by time
+        sortByRequestTime();
+    }
+
+    /** The entries changed since the last call, as records to store (null: the entry was removed). */
+    public synchronized List<Map.Entry<String, Object>> drainChanges() {
+        List<Map.Entry<String, Object>> out = new ArrayList<>();
+        for (String key : dirty) out.add(new SimpleEntry<>(key, snapshot(key)));
+        dirty.clear();
+        return out;
+    }
+
+    private Object snapshot(String key) {
+        if (key.startsWith(StatusRecords.REBUILD)) {
+            RebuildStatus s = rebuilds.get(key.substring(StatusRecords.REBUILD.length()));
+            return s == null ? null : s.record();
+        }
+        if (key.startsWith(StatusRecords.COMMAND)) return commands.get(key.substring(StatusRecords.COMMAND.length()));
+        if (key.equals(StatusRecords.SUMMARY)) return history.summary();
+        return new FiringAlerts(List.copyOf(firing.values()));
+    }
+
+    /** Records the system's first start, once. */
+    public synchronized void started(Instant now) {
+        if (history.started(now)) dirty.add(StatusRecords.SUMMARY);
+    }
+
+    /** Records a scheduled run the cool-down skipped. */
+    public synchronized void skippedRun(SkippedRun run) {
+        history.skipped(run);
+        dirty.add(StatusRecords.SUMMARY);
+    }
+
+    /** Replaces the set of firing alerts; returns the alerts that started and the ones that ended. */
+    public synchronized AlertChanges setFiring(List<ActiveAlert> active) {
+        Map<String, ActiveAlert> now = new TreeMap<>();
+        active.forEach(a -> now.put(a.identity(), a));
+        List<ActiveAlert> started = now.values().stream().filter(a -> !firing.containsKey(a.identity())).toList();
+        List<ActiveAlert> ended = firing.values().stream().filter(a -> !now.containsKey(a.identity())).toList();
+        if (!started.isEmpty() || !ended.isEmpty()) {
+            firing.clear();
+            firing.putAll(now);
+            dirty.add(StatusRecords.ALERTS);
+        }
+        return new AlertChanges(started, ended);
+    }
+
+    public record AlertChanges(List<ActiveAlert> started, List<ActiveAlert> ended) {}
+
+    public synchronized List<ActiveAlert> firing() {
+        return List.copyOf(firing.values());
     }
 
     /**
@@ -115,7 +206,9 @@ public final class RebuildStatusView {
             if (holder != null && !holder.equals(rebuildId) && alive) busy.put(k, holder);
             else reservations.put(k, rebuildId);
         }
-        if (!keys.isEmpty() && busy.size() < keys.size()) status(rebuildId, null, now);
+        // held in memory only: it is stored once its first RebuildRequested is folded (a command whose
+        // transaction aborts must not leave a rebuild "in progress" in the durable state for ever)
+        if (!keys.isEmpty() && busy.size() < keys.size()) rebuilds.computeIfAbsent(rebuildId, RebuildStatus::new).requestedAt = now;
         return busy;
     }
 
@@ -160,44 +253,69 @@ public final class RebuildStatusView {
         return out;
     }
 
-    public synchronized Optional<CommandResult> command(String commandId) {
+    public synchronized Optional<CommandDecision> command(String commandId) {
         return Optional.ofNullable(commands.get(commandId));
     }
 
+    /** The latest finished rebuilds, oldest first. */
     public synchronized List<Finished> history() {
-        return List.copyOf(history);
-    }
-
-    public synchronized Optional<RolledBack> lastRollback() {
-        return Optional.ofNullable(lastRollback);
+        return history.recent();
     }
 
     /** Failed rebuilds since the last deployed one. */
     public synchronized int consecutiveFailures() {
-        int n = 0;
-        for (int i = history.size() - 1; i >= 0 && !history.get(i).deployed(); i--) n++;
-        return n;
+        return history.consecutiveFailures();
     }
 
     public synchronized Optional<Finished> lastSuccess() {
-        for (int i = history.size() - 1; i >= 0; i--) {
-            if (history.get(i).deployed()) return Optional.of(history.get(i));
-        }
-        return Optional.empty();
+        return history.lastSuccess();
     }
 
     public synchronized Optional<Finished> lastFailure() {
-        for (int i = history.size() - 1; i >= 0; i--) {
-            if (!history.get(i).deployed()) return Optional.of(history.get(i));
+        return history.lastFailure();
+    }
+
+    public synchronized Optional<Instant> firstStartedAt() {
+        return Optional.ofNullable(history.firstStartedAt());
+    }
+
+    public synchronized Optional<Instant> cooldownUntil(int maxFailures, Duration cooldown, Instant now) {
+        return history.cooldownUntil(maxFailures, cooldown, now);
+    }
+
+    public synchronized Optional<SkippedRun> lastSkippedRun() {
+        return history.lastSkippedRun();
+    }
+
+    public synchronized long skippedRuns() {
+        return history.skippedRuns();
+    }
+
+    private void command(CommandResult c) {
+        Map<String, String> coalesced = new LinkedHashMap<>();
+        c.getCoalesced().forEach(x -> coalesced.put(x.getIndexKey(), x.getInRebuildId()));
+        Map<String, String> skipped = new LinkedHashMap<>();
+        c.getSkipped().forEach(x -> skipped.put(x.getIndexKey(), x.getReason()));
+        commands.put(c.getCommandId(), new CommandDecision(c.getCommandId(), c.getRebuildId(), List.copyOf(c.getAcceptedKeys()),
+                coalesced, skipped, c.getDecidedAt()));
+        dirty.add(StatusRecords.COMMAND + c.getCommandId());
+        while (commands.size() > KEEP_COMMANDS) {
+            String evicted = commands.keySet().iterator().next();
+            commands.remove(evicted);
+            dirty.add(StatusRecords.COMMAND + evicted);
         }
-        return Optional.empty();
     }
 
     private RebuildStatus status(String rebuildId, String trigger, Instant requestedAt) {
         RebuildStatus s = rebuilds.computeIfAbsent(rebuildId, RebuildStatus::new);
         if (s.trigger == null || "UNKNOWN".equals(s.trigger)) s.trigger = trigger;
         if (s.requestedAt == null) s.requestedAt = requestedAt;
-        while (rebuilds.size() > KEEP_REBUILDS) rebuilds.remove(rebuilds.keySet().iterator().next());
+        dirty.add(StatusRecords.REBUILD + rebuildId);
+        while (rebuilds.size() > KEEP_REBUILDS) {
+            String evicted = rebuilds.keySet().iterator().next();
+            rebuilds.remove(evicted);
+            dirty.add(StatusRecords.REBUILD + evicted);
+        }
         return s;
     }
 
@@ -223,7 +341,19 @@ public final class RebuildStatusView {
         reservations.values().removeIf(s.rebuildId::equals);
         Finished f = new Finished(s.rebuildId, deployed, s.trigger == null ? "UNKNOWN" : s.trigger, seconds, at, detail);
         history.add(f);
-        if (history.size() > 10_000) history.removeFirst();
+        dirty.add(StatusRecords.SUMMARY);
         listeners.forEach(l -> l.accept(f));
+    }
+
+    private void sortByRequestTime() {
+        List<RebuildStatus> sorted = new ArrayList<>(rebuilds.values());
+        sorted.sort(java.util.Comparator.comparing((RebuildStatus r) -> r.requestedAt == null ? Instant.EPOCH : r.requestedAt)
+                .thenComparing(r -> r.rebuildId));
+        rebuilds.clear();
+        sorted.forEach(r -> rebuilds.put(r.rebuildId, r));
+        List<CommandDecision> cs = new ArrayList<>(commands.values());
+        cs.sort(java.util.Comparator.comparing((CommandDecision c) -> c.decidedAt() == null ? Instant.EPOCH : c.decidedAt()));
+        commands.clear();
+        cs.forEach(c -> commands.put(c.commandId(), c));
     }
 }

@@ -15,7 +15,15 @@ import java.util.Map;
  * the rebuilds in progress, the last outcome of every index and of recent rebuilds (from the view).
  */
 public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, RebuildStatusView.IndexStatus> lastOutcomePerIndex,
-                           List<Rebuild> recentRebuilds, int consecutiveFailures, List<ActiveAlert> activeAlerts, String nextScheduledRun) {
+                           List<Rebuild> recentRebuilds, int consecutiveFailures, Cooldown cooldown, List<ActiveAlert> activeAlerts,
+                           String nextScheduledRun) {
+
+    /**
+     * The failure cool-down: whether scheduled runs are being skipped now and until when, and the last
+     * scheduled run it skipped.
+     */
+    public record Cooldown(boolean active, Instant until, int afterConsecutiveFailures, int cooldownHours,
+                           StatusRecords.SkippedRun lastSkippedRun, long skippedRuns) {}
 
     public record Live(String generationId, Instant createdAt, long ageSeconds, String rebuildId, String trigger,
                        List<GenerationManifest.Entry> files) {}
@@ -28,11 +36,15 @@ public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, Rebu
         Live live = layout.liveManifest().map(m -> new Live(m.generationId(), m.createdAt(), Duration.between(m.createdAt(), now).toSeconds(),
                 m.rebuildId(), m.trigger(), m.files())).orElse(null);
         List<RebuildStatusView.RebuildStatus> all = view.rebuilds();
-        List<Rebuild> running = all.stream().filter(r -> r.result == null).map(StatusReport::rebuild).toList();
+        List<Rebuild> running = all.stream().filter(r -> r.result == null && !r.indices.isEmpty()).map(StatusReport::rebuild).toList();
         List<Rebuild> recent = all.reversed().stream().filter(r -> r.result != null).limit(5).map(StatusReport::rebuild).toList();
         Map<String, RebuildStatusView.IndexStatus> last = new LinkedHashMap<>();
         view.lastPerIndex().forEach((k, v) -> last.put(k.toString(), v));
-        return new StatusReport(live, running, last, recent, view.consecutiveFailures(),
+        var sched = config.scheduler();
+        Instant until = view.cooldownUntil(sched.maxConsecutiveFailures(), Duration.ofHours(sched.failureCooldownHours()), now).orElse(null);
+        Cooldown cooldown = new Cooldown(until != null, until, sched.maxConsecutiveFailures(), sched.failureCooldownHours(),
+                view.lastSkippedRun().orElse(null), view.skippedRuns());
+        return new StatusReport(live, running, last, recent, view.consecutiveFailures(), cooldown,
                 RebuildAlerts.active(view, layout, config, now), nextRun);
     }
 

@@ -57,18 +57,14 @@ public final class TriggerApi {
     }
 
     /** What was decided for a command, as plain JSON. */
-    static Map<String, Object> reply(dev.faissrebuild.events.CommandResult c) {
+    static Map<String, Object> reply(StatusRecords.CommandDecision c) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("command_id", c.getCommandId());
-        m.put("rebuild_id", c.getRebuildId());
-        m.put("accepted", c.getAcceptedKeys());
-        Map<String, String> coalesced = new java.util.LinkedHashMap<>();
-        c.getCoalesced().forEach(x -> coalesced.put(x.getIndexKey(), x.getInRebuildId()));
-        m.put("coalesced_into", coalesced);
-        Map<String, String> skipped = new java.util.LinkedHashMap<>();
-        c.getSkipped().forEach(x -> skipped.put(x.getIndexKey(), x.getReason()));
-        m.put("skipped", skipped);
-        m.put("decided_at", c.getDecidedAt().toString());
+        m.put("command_id", c.commandId());
+        m.put("rebuild_id", c.rebuildId());
+        m.put("accepted", c.accepted());
+        m.put("coalesced_into", c.coalescedInto());
+        m.put("skipped", c.skipped());
+        m.put("decided_at", String.valueOf(c.decidedAt()));
         return m;
     }
 

@@ -1,9 +1,11 @@
 package dev.faissrebuild.trigger;
 
 import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.files.LiveSetHealth;
 import dev.faissrebuild.runtime.kafka.EventPublisher;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import dev.faissrebuild.runtime.schedule.CronSchedule;
@@ -13,12 +15,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The trigger service: the status view (folded from the log), the loop that turns commands and
- * upstream events into rebuild requests, the cron rule, the HTTP API, and the rebuild metrics and
- * alerts. One instance runs (a fixed transactional id fences a second).
+ * The trigger service: the durable status view (restored from {@code faiss.rebuild.state}, folded
+ * forward from the event log), the loop that turns commands and upstream events into rebuild
+ * requests, the cron rule, the HTTP API, the rebuild metrics, and the alerts (for {@code /health} and
+ * published on {@code faiss.alerts}). One instance runs (fixed transactional ids fence a second).
  */
 public final class TriggerService {
     public static final String TRANSACTIONAL_ID = "faiss-rebuild-trigger";
+    /** How often the alert rules are evaluated for {@code faiss.alerts}. */
+    static final Duration ALERT_TICK = Duration.ofSeconds(2);
     private final RebuildStatusView view;
     private final CronTrigger cron;
 
@@ -30,8 +35,14 @@ public final class TriggerService {
     public static TriggerService start(WorkerRuntime rt) throws InterruptedException {
         FaissRebuildConfig c = rt.config();
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
-        RebuildStatusView view = rt.onClose(FollowedView.open(rt.kafka(), "trigger")).view();
-        RebuildMetrics.bind(rt.registry(), view, layout);
+        RebuildStatusView view = new RebuildStatusView();
+        RebuildMetrics metrics = RebuildMetrics.count(rt.registry(), view, c); // before folding: every rebuild that ends from now on counts
+        AlertMonitor alerts = new AlertMonitor(view, now -> RebuildAlerts.active(view, layout, c, now), "trigger@" + WorkerMain.instanceId());
+        FollowedView followed = rt.onClose(FollowedView.own(rt.kafka(), view, alerts, ALERT_TICK));
+        rt.health().check("state", followed.log()::health);
+        rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);
+        view.started(Instant.now());
+        metrics.gauges(view, layout, c);
         RebuildPlanner planner = new RebuildPlanner(view, c.rebuild().keys(), new EmbeddingsChanges(c.paths().embeddings(), layout),
                 Clock.systemUTC(), Duration.ofHours(c.scheduler().maxRebuildDurationHours()), c.scheduler().maxConsecutiveFailures(),
                 Duration.ofHours(c.scheduler().failureCooldownHours()));
@@ -40,7 +51,7 @@ public final class TriggerService {
         EventPublisher publisher = rt.onClose(new EventPublisher(rt.kafka(), "trigger-publisher"));
         CronTrigger cron = c.scheduler().enabled()
                 ? rt.onClose(new CronTrigger(CronSchedule.parse(c.scheduler().rebuildSchedule(), c.scheduler().timezone()), planner, publisher,
-                        Clock.systemUTC()).start())
+                        Clock.systemUTC(), metrics::skippedByCooldown).start())
                 : null;
         TriggerService service = new TriggerService(view, cron);
         new TriggerApi(publisher, view, () -> service.status(c, layout)).mount(rt.ops());

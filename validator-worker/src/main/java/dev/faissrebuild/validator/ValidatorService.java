@@ -16,7 +16,7 @@ public final class ValidatorService {
         FaissRebuildConfig c = rt.config();
         ValidationSettings settings = ValidationSettings.from(c.validation(), c.rebuild().effectiveThreadsPerBuild(), c.paths().data());
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
-        IndexMetrics metrics = new IndexMetrics(rt.registry());
+        IndexMetrics metrics = new IndexMetrics(rt.registry(), rt.textGauges(), c.rebuild().keys());
         metrics.bindLive(layout, c.rebuild().keys());
         ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics);
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")

@@ -3,6 +3,7 @@ package dev.faissrebuild.runtime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.http.Health;
 import dev.faissrebuild.runtime.http.OpsServer;
+import dev.faissrebuild.runtime.http.TextGauges;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
 import dev.faissrebuild.runtime.loop.WorkerLoop;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
@@ -26,6 +27,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final FaissRebuildConfig config;
     private final KafkaSettings kafka;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final TextGauges textGauges = new TextGauges();
     private final Health health;
     private final OpsServer ops;
     private final OpsServer metricsOps;
@@ -40,9 +42,9 @@ public final class WorkerRuntime implements AutoCloseable {
         this.health = new Health(component);
         FaissRebuildConfig.Monitoring m = config.monitoring();
         if (m.integrateWithExistingMonitoring()) resources.push(JvmMetrics.bindTo(registry));
-        this.ops = OpsServer.start(m.bindAddress(), m.healthCheckPort()).health(health).metrics(registry);
+        this.ops = OpsServer.start(m.bindAddress(), m.healthCheckPort()).health(health).metrics(registry, textGauges);
         this.metricsOps = m.metricsPort() == m.healthCheckPort() || !m.enablePrometheus()
-                ? null : OpsServer.start(m.bindAddress(), m.metricsPort()).metrics(registry).health(health);
+                ? null : OpsServer.start(m.bindAddress(), m.metricsPort()).metrics(registry, textGauges).health(health);
     }
 
     /** @param grace how long in-flight work may finish when the process is asked to stop */
@@ -60,6 +62,11 @@ public final class WorkerRuntime implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** Gauges under names Micrometer cannot export (the seed's {@code faiss_index_size_total}). */
+    public TextGauges textGauges() {
+        return textGauges;
     }
 
     public Health health() {

@@ -77,8 +77,11 @@ public final class OpsServer implements AutoCloseable {
         });
     }
 
-    public OpsServer metrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
-        return route("/metrics", (m, p, b) -> new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    /** {@code GET /metrics}: the registry's series, then the {@link TextGauges} Micrometer cannot name. */
+    public OpsServer metrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, TextGauges extra) {
+        return route("/metrics", (m, p, b) -> m.equals("GET") || m.equals("HEAD")
+                ? new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape() + extra.render())
+                : Response.json(405, java.util.Map.of("error", "use GET")));
     }
 
     public int port() {

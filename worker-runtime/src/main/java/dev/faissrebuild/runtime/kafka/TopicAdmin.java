@@ -1,6 +1,9 @@
 package dev.faissrebuild.runtime.kafka;
 
 import dev.faissrebuild.events.TopicSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,9 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -54,6 +61,7 @@ public final class TopicAdmin {
                 if (current.get(t.name()) < t.partitions()) grow(admin, t, current.get(t.name()));
             }
             partitionCounts(admin, topics, true);
+            enforceConfigs(admin, topics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptException(e);
@@ -64,11 +72,31 @@ public final class TopicAdmin {
 
     private static void create(Admin admin, TopicSpec t, short replication) throws InterruptedException, ExecutionException {
         try {
-            admin.createTopics(List.of(new NewTopic(t.name(), t.partitions(), replication))).all().get();
+            admin.createTopics(List.of(new NewTopic(t.name(), t.partitions(), replication).configs(t.configs()))).all().get();
             log.info("Created topic {} with {} partitions, replication factor {}", t.name(), t.partitions(), replication);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) throw e; // another process was first
         }
+    }
+
+    /**
+     * Sets the settings a topic depends on where they differ (a state topic someone created by hand
+     * without compaction would lose its state with retention). Only the keys the spec names are touched.
+     */
+    private static void enforceConfigs(Admin admin, List<TopicSpec> topics) throws InterruptedException, ExecutionException {
+        Map<ConfigResource, TopicSpec> withConfigs = topics.stream().filter(t -> !t.configs().isEmpty())
+                .collect(Collectors.toMap(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name()), t -> t));
+        if (withConfigs.isEmpty()) return;
+        Map<ConfigResource, Config> actual = admin.describeConfigs(withConfigs.keySet()).all().get();
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        withConfigs.forEach((resource, spec) -> spec.configs().forEach((key, value) -> {
+            ConfigEntry now = actual.get(resource).get(key);
+            if (now == null || !value.equals(now.value())) {
+                changes.computeIfAbsent(resource, r -> new ArrayList<>()).add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+                log.warn("event=topic_config_corrected topic={} key={} was={} now={}", spec.name(), key, now == null ? null : now.value(), value);
+            }
+        }));
+        if (!changes.isEmpty()) admin.incrementalAlterConfigs(changes).all().get();
     }
 
     private static void grow(Admin admin, TopicSpec t, int current) throws InterruptedException, ExecutionException {

@@ -1,7 +1,6 @@
 package dev.faissrebuild.runtime.loop;
 
 import dev.faissrebuild.events.EventSerde;
-import dev.faissrebuild.events.UndecodableEventException;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,8 +61,8 @@ public final class TopicView implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) apply(r);
-                if (caughtUp.getCount() > 0 && reached(end)) caughtUp.countDown();
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) ViewReading.fold(serde, r, fold, topics.toString());
+                if (caughtUp.getCount() > 0 && ViewReading.reached(consumer, end)) caughtUp.countDown();
             }
         } catch (WakeupException e) {
             // closing
@@ -72,24 +71,6 @@ public final class TopicView implements AutoCloseable {
         } finally {
             consumer.close();
         }
-    }
-
-    private void apply(ConsumerRecord<String, byte[]> r) {
-        try {
-            fold.accept(new Incoming(r.topic(), r.partition(), r.offset(), r.key(), serde.decode(r.value())));
-        } catch (UndecodableEventException e) {
-            // the worker that consumes this topic dead-letters it; a view only skips it
-            LOG.debug("event=view_skipped topic={} offset={} reason=\"{}\"", r.topic(), r.offset(), e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("event=view_fold_failed topic={} offset={} error=\"{}\"", r.topic(), r.offset(), e.toString());
-        }
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) return false;
-        }
-        return true;
     }
 
     @Override
