@@ -1,49 +1,48 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.builder.run.ResourceUsage;
+import dev.faissrebuild.model.IndexKey;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.management.ManagementFactory;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The seed's resource metrics, set by builders: {@code faiss_rebuild_memory_peak_bytes} (resident
- * high-water mark of the building process, native FAISS memory included) and
- * {@code faiss_rebuild_cpu_avg_percent} (process CPU over wall time across the last build, per core).
+ * The seed's resource metrics, per index, as the last build of that index used them (measured by the
+ * build's own child process, so two builds running at once never blur each other):
+ * {@code faiss_rebuild_memory_peak_bytes{horizon,index_type}} (resident high-water mark, FAISS's native
+ * memory included) and {@code faiss_rebuild_cpu_avg_percent{horizon,index_type}} (CPU over wall time, in
+ * percent of all cores). NaN until this process has built that index.
  */
 public final class BuildMetrics {
-    private final AtomicLong peakBytes = new AtomicLong();
-    private final AtomicLong cpuPercentTimes100 = new AtomicLong();
+    private final Map<IndexKey, AtomicReference<Double>> peakBytes = new ConcurrentHashMap<>();
+    private final Map<IndexKey, AtomicReference<Double>> cpuPercent = new ConcurrentHashMap<>();
+    private final int cores = Runtime.getRuntime().availableProcessors();
 
-    /** CPU and wall clock when a build started. */
-    public record Usage(long cpuNanos, long wallNanos) {}
-
-    public BuildMetrics(MeterRegistry registry) {
-        Gauge.builder("faiss_rebuild_memory_peak_bytes", peakBytes, AtomicLong::get)
-                .description("Peak resident memory of the builder process (bytes)").register(registry);
-        Gauge.builder("faiss_rebuild_cpu_avg_percent", cpuPercentTimes100, v -> v.get() / 100.0)
-                .description("Average CPU use of the builder process during the last build, percent of all cores").register(registry);
+    public BuildMetrics(MeterRegistry registry, List<IndexKey> keys) {
+        for (IndexKey key : keys) {
+            register(registry, "faiss_rebuild_memory_peak_bytes", "Peak resident memory of the last build of this index (bytes)", key, peakBytes);
+            register(registry, "faiss_rebuild_cpu_avg_percent", "Average CPU of the last build of this index, percent of all cores", key, cpuPercent);
+        }
     }
 
-    public Usage begin() {
-        return new Usage(cpuNanos(), System.nanoTime());
+    /** What one build of {@code key} used; an unknown peak (the build process died) leaves NaN. */
+    void record(IndexKey key, ResourceUsage usage) {
+        set(peakBytes, key, usage.peakRssBytes() < 0 ? Double.NaN : usage.peakRssBytes());
+        set(cpuPercent, key, usage.cpuSeconds() > 0 ? usage.cpuPercentOf(cores) : Double.NaN);
     }
 
-    void succeeded(Usage usage, BuiltIndex built) {
-        peakBytes.accumulateAndGet(built.peakRssBytes(), Math::max);
-        finish(usage);
+    private static void set(Map<IndexKey, AtomicReference<Double>> gauges, IndexKey key, double value) {
+        AtomicReference<Double> ref = gauges.get(key);
+        if (ref != null) ref.set(value);
     }
 
-    void failed(Usage usage) {
-        finish(usage);
-    }
-
-    private void finish(Usage usage) {
-        long wall = Math.max(1, System.nanoTime() - usage.wallNanos());
-        double percent = 100.0 * (cpuNanos() - usage.cpuNanos()) / wall / Runtime.getRuntime().availableProcessors();
-        cpuPercentTimes100.set(Math.round(percent * 100));
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    private static void register(MeterRegistry registry, String name, String help, IndexKey key, Map<IndexKey, AtomicReference<Double>> into) {
+        AtomicReference<Double> ref = new AtomicReference<>(Double.NaN);
+        into.put(key, ref);
+        Gauge.builder(name, ref, AtomicReference::get).description(help)
+                .tag("horizon", key.horizon().label()).tag("index_type", key.type().code()).register(registry);
     }
 }

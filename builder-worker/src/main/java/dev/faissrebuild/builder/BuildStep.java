@@ -1,11 +1,14 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.builder.run.BuildOutcome;
+import dev.faissrebuild.builder.run.BuildRunner;
+import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
+import dev.faissrebuild.builder.run.ResourceUsage;
 import dev.faissrebuild.events.BuildFailed;
 import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.RebuildRequested;
 import dev.faissrebuild.events.Topics;
-import dev.faissrebuild.faiss.FaissException;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
 import dev.faissrebuild.runtime.files.IndicesLayout;
@@ -14,7 +17,6 @@ import dev.faissrebuild.runtime.loop.Incoming;
 import dev.faissrebuild.runtime.loop.Outgoing;
 import dev.faissrebuild.runtime.loop.PermanentFailure;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code indices/staging/<rebuild-id>/}, an IndexBuilt or BuildFailed out. A bad embeddings file is an
  * outcome (BuildFailed naming the file and the problem), not an error of the worker; so is a build whose
  * estimated memory alone exceeds {@code rebuild.max_memory_gb} (OUT_OF_MEMORY). A build that fits the
- * budget alone but not beside the running ones waits for them ({@link MemoryBudget}).
+ * budget alone but not beside the running ones waits for them ({@link MemoryBudget}). Each build runs
+ * in a child process of its own ({@link BuildRunner}): its death is that build's failure, not the worker's.
  */
 public final class BuildStep implements EventProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(BuildStep.class);
@@ -36,10 +39,13 @@ public final class BuildStep implements EventProcessor {
     private final IndexBuilder.Target target;
     private final BuildMetrics metrics;
     private final MemoryBudget budget;
+    private final BuildRunner runner;
 
+    /** @param runner where builds run: a child process per build in the worker ({@link ChildProcessBuildRunner}) */
     public BuildStep(Path embeddingsDir, IndicesLayout indices, int threads, IndexBuilder.Target target, BuildMetrics metrics,
-                     MemoryBudget budget) {
+                     MemoryBudget budget, BuildRunner runner) {
         this.embeddingsDir = embeddingsDir;
+        this.runner = runner;
         this.budget = budget;
         this.target = target;
         this.indices = indices;
@@ -64,9 +70,9 @@ public final class BuildStep implements EventProcessor {
         try {
             admitted = BuildAdmission.admit(key, request.getFactory(), embeddings, target, budget);
         } catch (BuildAdmission.OverBudget e) {
-            return failed(request, key, FailureKind.OUT_OF_MEMORY, e.getMessage(), embeddings, System.nanoTime(), metrics.begin());
+            return failed(request, key, FailureKind.OUT_OF_MEMORY, e.getMessage(), embeddings, 0);
         } catch (InvalidEmbeddingsException e) {
-            return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, System.nanoTime(), metrics.begin());
+            return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, 0);
         }
         try (MemoryBudget.Reservation r = budget.reserve(request.getRebuildId() + "/" + key, admitted.bytes())) {
             return build(request, key, embeddings, output, admitted.target());
@@ -75,23 +81,21 @@ public final class BuildStep implements EventProcessor {
 
     private List<Outgoing> build(RebuildRequested request, IndexKey key, Path embeddings, Path output, IndexBuilder.Target target) {
         LOG.info("event=build_started rebuild={} index={} embeddings={} threads={}", request.getRebuildId(), key, embeddings, threads);
-        long started = System.nanoTime();
-        BuildMetrics.Usage usage = metrics.begin();
-        try {
-            BuiltIndex b = new IndexBuilder().build(new IndexBuilder.Request(embeddings, key.type(),
-                    request.getFactory(), 0, output, threads, target));
-            metrics.succeeded(usage, b);
-            LOG.info("event=build_succeeded rebuild={} index={} factory={} ntotal={} d={} seconds={} size_bytes={} peak_rss_bytes={}",
-                    request.getRebuildId(), key, b.factory(), b.ntotal(), b.dimension(), String.format("%.2f", b.buildSeconds()),
-                    b.sizeBytes(), b.peakRssBytes());
-            return List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, b)));
-        } catch (InvalidEmbeddingsException | IllegalArgumentException | IndexBuilder.TargetUnreachableException e) {
-            return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, started, usage);
-        } catch (FaissException e) {
-            return failed(request, key, FailureKind.FAISS_ERROR, e.getMessage(), embeddings, started, usage);
-        } catch (UncheckedIOException e) {
-            return failed(request, key, FailureKind.IO_ERROR, e.getMessage(), embeddings, started, usage);
-        }
+        BuildOutcome outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target),
+                request.getRebuildId() + "/" + key);
+        metrics.record(key, outcome.usage());
+        ResourceUsage u = outcome.usage();
+        return switch (outcome) {
+            case BuildOutcome.Built b -> {
+                BuiltIndex i = b.index();
+                LOG.info("event=build_succeeded rebuild={} index={} factory={} ntotal={} d={} seconds={} size_bytes={} peak_rss_bytes={} "
+                                + "cpu_seconds={} process_seconds={}", request.getRebuildId(), key, i.factory(), i.ntotal(), i.dimension(),
+                        String.format("%.2f", i.buildSeconds()), i.sizeBytes(), u.peakRssBytes(), String.format("%.2f", u.cpuSeconds()),
+                        String.format("%.2f", u.wallSeconds()));
+                yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, i)));
+            }
+            case BuildOutcome.Failed f -> failed(request, key, f.kind(), f.reason(), embeddings, u.wallSeconds());
+        };
     }
 
     private IndexKey parseKey(String key) throws PermanentFailure {
@@ -115,10 +119,7 @@ public final class BuildStep implements EventProcessor {
                 .build();
     }
 
-    private List<Outgoing> failed(RebuildRequested r, IndexKey key, FailureKind kind, String reason, Path embeddings,
-                                  long started, BuildMetrics.Usage usage) {
-        double seconds = (System.nanoTime() - started) / 1e9;
-        metrics.failed(usage);
+    private List<Outgoing> failed(RebuildRequested r, IndexKey key, FailureKind kind, String reason, Path embeddings, double seconds) {
         LOG.warn("event=build_failed rebuild={} index={} kind={} reason=\"{}\"", r.getRebuildId(), key, kind, reason);
         BuildFailed failed = BuildFailed.newBuilder()
                 .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys())

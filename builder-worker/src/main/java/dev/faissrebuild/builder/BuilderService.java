@@ -1,5 +1,6 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
@@ -19,7 +20,8 @@ public final class BuilderService {
     public static void start(WorkerRuntime rt) {
         FaissRebuildConfig c = rt.config();
         BuildStep step = new BuildStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()),
-                c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry()), MemoryBudget.ofGb(c.rebuild().maxMemoryGb()));
+                c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry(), c.rebuild().keys()), MemoryBudget.ofGb(c.rebuild().maxMemoryGb()),
+                ChildProcessBuildRunner.sameJvm());
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + WorkerMain.instanceId()));
     }

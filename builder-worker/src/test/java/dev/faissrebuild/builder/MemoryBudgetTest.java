@@ -2,6 +2,7 @@ package dev.faissrebuild.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
 import dev.faissrebuild.events.BuildFailed;
 import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.events.IndexBuilt;
@@ -31,7 +32,7 @@ class MemoryBudgetTest {
 
     private BuildStep step(MemoryBudget budget) {
         return new BuildStep(dir.resolve("embeddings"), new IndicesLayout(dir.resolve("indices")), 1, TARGET,
-                new BuildMetrics(new SimpleMeterRegistry()), budget);
+                new BuildMetrics(new SimpleMeterRegistry(), IndexKey.all()), budget, ChildProcessBuildRunner.sameJvm());
     }
 
     private static Incoming request(String rebuildId, IndexKey key) {
