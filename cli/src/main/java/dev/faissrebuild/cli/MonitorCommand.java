@@ -48,6 +48,9 @@ final class MonitorCommand implements Callable<Integer> {
         FaissRebuildConfig c = global.config();
         if (what.rules) return print(out, PrometheusRules.yaml(c));
         if (what.metrics) {
+            if (url == null && !c.monitoring().enablePrometheus()) {
+                throw new UserError("metrics are not served: monitoring.enable_prometheus is false in the configuration");
+            }
             String body = get(base(c, "metrics_url", c.monitoring().metricsPort()) + "/metrics");
             body.lines().filter(l -> l.contains("faiss_")).forEach(out::println);
             out.flush();

@@ -42,9 +42,13 @@ public final class WorkerRuntime implements AutoCloseable {
         this.health = new Health(component);
         FaissRebuildConfig.Monitoring m = config.monitoring();
         if (m.integrateWithExistingMonitoring()) resources.push(JvmMetrics.bindTo(registry));
-        this.ops = OpsServer.start(m.bindAddress(), m.healthCheckPort()).health(health).metrics(registry, textGauges);
-        this.metricsOps = m.metricsPort() == m.healthCheckPort() || !m.enablePrometheus()
-                ? null : OpsServer.start(m.bindAddress(), m.metricsPort()).metrics(registry, textGauges).health(health);
+        // /metrics on monitoring.metrics_port only (one server when it is the health port), and nowhere when
+        // monitoring.enable_prometheus is false
+        boolean onePort = m.metricsPort() == m.healthCheckPort() && m.metricsPort() != 0;
+        this.ops = OpsServer.start(m.bindAddress(), m.healthCheckPort()).health(health);
+        if (m.enablePrometheus() && onePort) ops.metrics(registry, textGauges);
+        this.metricsOps = !m.enablePrometheus() || onePort ? null
+                : OpsServer.start(m.bindAddress(), m.metricsPort()).metrics(registry, textGauges).health(health);
     }
 
     /** @param grace how long in-flight work may finish when the process is asked to stop */
@@ -78,7 +82,9 @@ public final class WorkerRuntime implements AutoCloseable {
         return ops;
     }
 
+    /** Where {@code /metrics} is served, or null when {@code monitoring.enable_prometheus} is false. */
     public String metricsUrl() {
+        if (!config.monitoring().enablePrometheus()) return null;
         return (metricsOps != null ? metricsOps : ops).url("/metrics");
     }
 
