@@ -24,30 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class UserErrorsTest {
     @TempDir Path dir;
 
-    record Ran(int code, String out, String err) {
-        /** stderr without log lines: what the user reads. */
-        List<String> messages() {
-            return err.lines().filter(l -> !l.contains("level=")).toList();
-        }
+    ChildCli run(Map<String, String> env, Class<?> main, String... args) throws Exception {
+        return ChildCli.run(dir, env, main, args);
     }
 
-    static Ran run(Map<String, String> env, Class<?> main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("FAISS_REBUILD_DEBUG");
-        pb.environment().remove("FAISS_REBUILD_LOG_LEVEL");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
-        return new Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    static Ran cli(String... args) throws Exception {
+    ChildCli cli(String... args) throws Exception {
         return run(Map.of(), FaissRebuildCli.class, args);
     }
 
@@ -55,7 +36,7 @@ class UserErrorsTest {
         return Files.writeString(dir.resolve(name), content);
     }
 
-    private static void assertOneClearLine(Ran r, String expected) {
+    private static void assertOneClearLine(ChildCli r, String expected) {
         assertThat(r.code()).as(r.err()).isNotZero();
         assertThat(r.messages()).as(r.err()).anyMatch(l -> l.contains(expected))
                 .noneMatch(l -> l.contains("Exception")).noneMatch(l -> l.matches("\\s+at .*")).noneMatch(l -> l.contains("at dev."));
@@ -96,13 +77,13 @@ class UserErrorsTest {
         Path warn = file("warn.json", "{\"scheduler\": {\"log_level\": \"WARN\"}}");
         String cleanupDone = "event=cleanup_done";
         assertThat(cli("maintenance", "cleanup", "--data-dir", dir.toString()).err()).contains("level=INFO").contains(cleanupDone);
-        Ran quiet = cli("maintenance", "cleanup", "--data-dir", dir.toString(), "--config", warn.toString());
+        ChildCli quiet = cli("maintenance", "cleanup", "--data-dir", dir.toString(), "--config", warn.toString());
         assertThat(quiet.code()).isZero();
         assertThat(quiet.err()).doesNotContain(cleanupDone);
-        Ran overridden = run(Map.of(ConfigLoader.LOG_LEVEL_ENV, "DEBUG"), FaissRebuildCli.class, "maintenance", "cleanup", "--data-dir", dir.toString(),
+        ChildCli overridden = run(Map.of(ConfigLoader.LOG_LEVEL_ENV, "DEBUG"), FaissRebuildCli.class, "maintenance", "cleanup", "--data-dir", dir.toString(),
                 "--config", warn.toString());
         assertThat(overridden.err()).contains(cleanupDone);
-        Ran shown = run(Map.of(ConfigLoader.LOG_LEVEL_ENV, "DEBUG"), FaissRebuildCli.class, "config", "show", "--config", warn.toString());
+        ChildCli shown = run(Map.of(ConfigLoader.LOG_LEVEL_ENV, "DEBUG"), FaissRebuildCli.class, "config", "show", "--config", warn.toString());
         assertThat(shown.out()).containsPattern("scheduler\\.log_level +DEBUG +environment variable FAISS_REBUILD_LOG_LEVEL");
     }
 }
