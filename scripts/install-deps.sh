@@ -28,6 +28,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   }
   stop_daemon prometheus prometheus
   stop_daemon prometheus-alertmanager prometheus-aler
+  # prometheus recommends node_exporter, which listens on 9100, our default metrics port
+  if printf "%s\n" "${missing[@]}" | grep -qx prometheus; then
+    $sudo systemctl disable --now prometheus-node-exporter >/dev/null 2>&1 || $sudo pkill -x prometheus-node || true
+  fi
 fi
 
 # OpenBLAS must be the BLAS behind libblas.so.3 (the reference BLAS made flat search 20x slower).
