@@ -23,7 +23,7 @@ public final class BuilderService {
                 c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry(), c.rebuild().keys()), MemoryBudget.ofGb(c.rebuild().maxMemoryGb()),
                 ChildProcessBuildRunner.sameJvm());
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
-                .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + WorkerMain.instanceId()));
+                .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + rt.instanceId()));
     }
 
     /** The recall IVF-PQ is tuned to: the validation threshold plus a margin, within the latency and memory budgets. */

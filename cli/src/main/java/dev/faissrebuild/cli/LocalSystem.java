@@ -6,6 +6,7 @@ import dev.faissrebuild.builder.BuilderService;
 import dev.faissrebuild.deployer.DeployerService;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.notifier.NotifierService;
+import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.DurableFiles;
@@ -20,9 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The all-in-one local mode: an embedded Kafka broker (unless {@code kafka.bootstrap_servers} names a
@@ -32,18 +35,33 @@ import java.util.Optional;
 final class LocalSystem implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final WorkerRuntime runtime;
-    private final TriggerService trigger;
     private final Path endpointsFile;
     private final Map<String, Object> endpoints;
 
-    private LocalSystem(WorkerRuntime runtime, TriggerService trigger, Path endpointsFile, Map<String, Object> endpoints) {
+    /** The services, in the order they start. */
+    enum Service {
+        TRIGGER(TriggerService::start), BUILDER(BuilderService::start), VALIDATOR(ValidatorService::start),
+        DEPLOYER(DeployerService::start), NOTIFIER(NotifierService::start);
+
+        private final WorkerMain.Wiring wiring;
+
+        Service(WorkerMain.Wiring wiring) {
+            this.wiring = wiring;
+        }
+    }
+
+    private LocalSystem(WorkerRuntime runtime, Path endpointsFile, Map<String, Object> endpoints) {
         this.runtime = runtime;
-        this.trigger = trigger;
         this.endpointsFile = endpointsFile;
         this.endpoints = endpoints;
     }
 
     static LocalSystem start(FaissRebuildConfig c) throws Exception {
+        return start(c, EnumSet.allOf(Service.class));
+    }
+
+    /** With some services only (a test runs the others as processes of their own). */
+    static LocalSystem start(FaissRebuildConfig c, Set<Service> services) throws Exception {
         Path state = c.paths().state();
         Files.createDirectories(state);
         EmbeddedKafka broker = c.kafka().embedded() ? EmbeddedKafka.start(state.resolve("kafka"), c.kafka().embeddedPort()) : null;
@@ -53,11 +71,9 @@ final class LocalSystem implements AutoCloseable {
             TopicAdmin.ensureTopics(new KafkaSettings(bootstrap, c.kafka().clientProperties()), Topics.all());
             rt = WorkerRuntime.start("faiss_rebuild_system", c, bootstrap, Duration.ofSeconds(30));
             if (broker != null) rt.onClose(broker);
-            TriggerService trigger = TriggerService.start(rt);
-            BuilderService.start(rt);
-            ValidatorService.start(rt);
-            DeployerService.start(rt);
-            NotifierService.start(rt);
+            for (Service s : Service.values()) {
+                if (services.contains(s)) s.wiring.start(rt);
+            }
             Map<String, Object> endpoints = new LinkedHashMap<>();
             endpoints.put("bootstrap_servers", bootstrap);
             endpoints.put("health_url", rt.ops().url("/health"));
@@ -67,7 +83,7 @@ final class LocalSystem implements AutoCloseable {
             endpoints.put("started_at", Instant.now().toString());
             Path file = state.resolve("endpoints.json");
             DurableFiles.writeString(file, JSON.writeValueAsString(endpoints));
-            return new LocalSystem(rt, trigger, file, endpoints);
+            return new LocalSystem(rt, file, endpoints);
         } catch (Exception | Error e) {
             if (rt != null) rt.close();
             else if (broker != null) broker.close();
@@ -77,10 +93,6 @@ final class LocalSystem implements AutoCloseable {
 
     WorkerRuntime runtime() {
         return runtime;
-    }
-
-    TriggerService trigger() {
-        return trigger;
     }
 
     Map<String, Object> endpoints() {

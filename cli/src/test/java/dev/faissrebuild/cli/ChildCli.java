@@ -20,15 +20,7 @@ record ChildCli(int code, String out, String err) {
     }
 
     static ChildCli run(Path workDir, Map<String, String> env, Class<?> main, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-        pb.environment().remove("FAISS_REBUILD_DEBUG");
-        pb.environment().remove("FAISS_REBUILD_LOG_LEVEL");
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = builder(workDir, env, main, args).start();
         p.getOutputStream().close();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
@@ -37,6 +29,20 @@ record ChildCli(int code, String out, String err) {
             throw new AssertionError(main.getSimpleName() + " " + String.join(" ", args) + " did not end within 5 minutes");
         }
         return new ChildCli(p.exitValue(), out.get(), err.get());
+    }
+
+    /** The JVM of {@code main} with {@code args}, as bin/faiss-rebuild starts it, in {@code workDir}, with {@code env} added. */
+    static ProcessBuilder builder(Path workDir, Map<String, String> env, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        pb.environment().remove("FAISS_REBUILD_DEBUG");
+        pb.environment().remove("FAISS_REBUILD_LOG_LEVEL");
+        pb.environment().remove("FAISS_REBUILD_INSTANCE_ID");
+        pb.environment().putAll(env);
+        return pb;
     }
 
     /** stderr without log lines: what the user reads. */

@@ -21,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,13 +42,15 @@ final class RunningSystem implements AutoCloseable {
     final Path dir;
     final FaissRebuildConfig config;
     final IndicesLayout layout;
+    private final Set<LocalSystem.Service> services;
     private LocalSystem system;
 
-    private RunningSystem(Path dir, FaissRebuildConfig config) throws Exception {
+    private RunningSystem(Path dir, FaissRebuildConfig config, Set<LocalSystem.Service> services) throws Exception {
         this.dir = dir;
         this.config = config;
         this.layout = new IndicesLayout(config.paths().indices());
-        this.system = LocalSystem.start(config);
+        this.services = services;
+        this.system = LocalSystem.start(config, services);
     }
 
     /**
@@ -54,17 +58,23 @@ final class RunningSystem implements AutoCloseable {
      * {@code dir/config.json}, then starts; {@code adjust} may change the loaded config (ports).
      */
     static RunningSystem start(Path dir, int rows, int dim, String configJson, UnaryOperator<FaissRebuildConfig> adjust) throws Exception {
+        return start(dir, rows, dim, configJson, adjust, EnumSet.allOf(LocalSystem.Service.class));
+    }
+
+    /** As above, with some of the services only: a test runs the others as processes of their own. */
+    static RunningSystem start(Path dir, int rows, int dim, String configJson, UnaryOperator<FaissRebuildConfig> adjust,
+                               Set<LocalSystem.Service> services) throws Exception {
         for (Horizon h : Horizon.values()) {
             TestData.weatherLike(dir.resolve("embeddings").resolve(new IndexKey(h, IndexType.FLATIP).embeddingsFileName()), rows, dim, h.hours());
         }
         Path cfg = Files.writeString(dir.resolve("config.json"), configJson);
-        return new RunningSystem(dir, adjust.apply(ConfigLoader.load(cfg, dir)));
+        return new RunningSystem(dir, adjust.apply(ConfigLoader.load(cfg, dir)), services);
     }
 
     /** Stops every service and the broker, then starts them again on the same data dir. */
     void restart() throws Exception {
         system.close();
-        system = LocalSystem.start(config);
+        system = LocalSystem.start(config, services);
     }
 
     LocalSystem local() {

@@ -10,6 +10,7 @@ import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.IndicesLock;
 import dev.faissrebuild.runtime.files.LiveSetHealth;
+import dev.faissrebuild.runtime.lease.ActiveWork;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,9 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deployer: the only writer of what is live. Its transactional id is fixed, so a second instance
- * fences the first (a zombie cannot publish), and the indices lock keeps it and the CLI from
- * interleaving. It reads the built topic only for BuildFailed (an index that will never be validated).
+ * The deployer: the only writer of what is live. Any number of instances run; the one holding the
+ * deployer's lease ({@link Topics#DEPLOYER_LEASE}) deploys, the others are hot standbys, and one takes
+ * over when the active dies or steps down. The active's loop has a fixed transactional id and
+ * {@code group.instance.id}, so a new active fences a zombie (its producer cannot commit, its consumer
+ * is replaced), and the indices lock keeps it and the CLI from interleaving. It reads the built topic
+ * only for BuildFailed (an index that will never be validated).
  */
 public final class DeployerService {
     private static final Logger LOG = LoggerFactory.getLogger(DeployerService.class);
@@ -33,12 +37,15 @@ public final class DeployerService {
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
         Duration lockWait = Duration.ofMinutes(10);
         BackupStore backups = new BackupStore(layout, BackupRetention.of(c.backup()));
-        removeIncomplete(layout, backups);
         Deployment deployment = new Deployment(layout, c.paths().embeddings(), c.rebuild().keys(),
                 c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null, DeployPolicy.of(c));
         rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);
-        rt.run(WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT), new DeployStep(layout, deployment))
-                .transactional(TRANSACTIONAL_ID));
+        WorkerSpec spec = WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT), new DeployStep(layout, deployment))
+                .transactional(TRANSACTIONAL_ID).withGroupInstanceId(TRANSACTIONAL_ID);
+        rt.lease("deployer", Topics.DEPLOYER_LEASE, term -> {
+            removeIncomplete(layout, backups); // a predecessor that died mid-deploy may have left them
+            return ActiveWork.Term.of(rt.startLoop(spec));
+        });
     }
 
     /**

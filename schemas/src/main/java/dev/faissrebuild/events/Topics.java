@@ -30,6 +30,13 @@ public final class Topics {
      * Values are JSON. Readers: the trigger on start-up, the CLI's status.
      */
     public static final String REBUILD_STATE = "faiss.rebuild.state";
+    /**
+     * The deployer's lease: one partition, held through the consumer group "deployer-lease" of every
+     * deployer instance; the member assigned the partition is the active deployer, the others are hot
+     * standbys. Writer: none (no record is ever written: the assignment is the lease). Readers: the
+     * deployer instances, as that group.
+     */
+    public static final String DEPLOYER_LEASE = "faiss.deployer.lease";
     /** Records no worker could decode or process, with the reason in headers. */
     public static final String DEAD_LETTER = "faiss.deadletter";
 
@@ -49,6 +56,7 @@ public final class Topics {
                 new TopicSpec(INDEX_DEPLOYED, 1),
                 new TopicSpec(ALERTS, 1),
                 TopicSpec.compacted(REBUILD_STATE),
+                new TopicSpec(DEPLOYER_LEASE, 1),
                 new TopicSpec(DEAD_LETTER, 1));
     }
 }

@@ -1,7 +1,6 @@
 package dev.faissrebuild.trigger;
 
 import dev.faissrebuild.events.Topics;
-import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
@@ -37,7 +36,7 @@ public final class TriggerService {
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
         RebuildStatusView view = new RebuildStatusView();
         RebuildMetrics metrics = RebuildMetrics.count(rt.registry(), view, c); // before folding: every rebuild that ends from now on counts
-        AlertMonitor alerts = new AlertMonitor(view, now -> RebuildAlerts.active(view, layout, c, now), "trigger@" + WorkerMain.instanceId());
+        AlertMonitor alerts = new AlertMonitor(view, now -> RebuildAlerts.active(view, layout, c, now), "trigger@" + rt.instanceId());
         FollowedView followed = rt.onClose(FollowedView.own(rt.kafka(), view, alerts, ALERT_TICK));
         rt.health().check("state", followed.log()::health);
         rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);

@@ -20,7 +20,7 @@ public final class ValidatorService {
         metrics.bindLive(layout, c.rebuild().keys());
         ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics);
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
-                .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + WorkerMain.instanceId()));
+                .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + rt.instanceId()));
     }
 
     public static void main(String[] args) throws Exception {

@@ -4,19 +4,20 @@ import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.config.ConfigException;
 import dev.faissrebuild.runtime.config.ConfigLoader;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.instance.InstanceId;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
 import dev.faissrebuild.runtime.kafka.TopicAdmin;
 import dev.faissrebuild.runtime.logging.LogLevels;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 
 /**
  * The {@code main} of a worker run as its own process against an external Kafka cluster:
  * {@code java -cp … dev.faissrebuild.builder.BuilderService --config /etc/faiss-rebuild/config.json
- * [--data-dir D] [--bootstrap-servers host:9092]}. Stops gracefully on SIGTERM. What an operator can fix
+ * [--data-dir D] [--bootstrap-servers host:9092] [--instance-id NAME]}. Stops gracefully on SIGTERM. What an operator can fix
  * (a bad option or configuration, an unreachable Kafka, a port in use) ends the process with one line
  * on stderr and exit code 2; a stack trace only for a bug, or with FAISS_REBUILD_DEBUG set.
  */
@@ -42,12 +43,14 @@ public final class WorkerMain {
         Path config = null;
         Path dataDir = null;
         String bootstrap = null;
+        String instance = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(value(args, ++i));
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i));
                 case "--bootstrap-servers" -> bootstrap = value(args, ++i);
-                default -> fail("unknown option " + args[i] + "; expected --config F, --data-dir D, --bootstrap-servers B");
+                case "--instance-id" -> instance = value(args, ++i);
+                default -> fail("unknown option " + args[i] + "; expected --config F, --data-dir D, --bootstrap-servers B, --instance-id NAME");
             }
         }
         FaissRebuildConfig c = ConfigLoader.load(config, dataDir);
@@ -58,14 +61,10 @@ public final class WorkerMain {
                     + "for one process with an embedded broker use: faiss-rebuild up");
         }
         TopicAdmin.ensureTopics(new KafkaSettings(servers, c.kafka().clientProperties()), Topics.all());
-        WorkerRuntime rt = WorkerRuntime.start(component, c, servers, Duration.ofSeconds(60)).closeOnShutdown();
+        InstanceId id = InstanceId.resolve(instance, Map.copyOf(System.getenv()), c.paths().data());
+        WorkerRuntime rt = WorkerRuntime.start(component, c, servers, Duration.ofSeconds(60), id).closeOnShutdown();
         wiring.start(rt);
         rt.awaitClose();
-    }
-
-    /** Unique per process, stable for its life: the per-instance part of transactional ids. */
-    public static String instanceId() {
-        return ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9.-]", "-");
     }
 
     private static String value(String[] args, int i) {

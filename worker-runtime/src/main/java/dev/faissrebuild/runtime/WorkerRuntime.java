@@ -4,14 +4,20 @@ import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.http.Health;
 import dev.faissrebuild.runtime.http.OpsServer;
 import dev.faissrebuild.runtime.http.TextGauges;
+import dev.faissrebuild.runtime.instance.InstanceId;
+import dev.faissrebuild.runtime.instance.InstanceLock;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
+import dev.faissrebuild.runtime.lease.ActiveWork;
+import dev.faissrebuild.runtime.lease.LeaderLease;
 import dev.faissrebuild.runtime.loop.WorkerLoop;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +40,13 @@ public final class WorkerRuntime implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Duration grace;
+    private final InstanceId instanceId;
 
-    private WorkerRuntime(String component, FaissRebuildConfig config, KafkaSettings kafka, Duration grace) {
+    private WorkerRuntime(String component, FaissRebuildConfig config, KafkaSettings kafka, Duration grace, InstanceId instanceId) {
         this.config = config;
         this.kafka = kafka;
         this.grace = grace;
+        this.instanceId = instanceId;
         this.health = new Health(component);
         FaissRebuildConfig.Monitoring m = config.monitoring();
         if (m.integrateWithExistingMonitoring()) resources.push(JvmMetrics.bindTo(registry));
@@ -53,7 +61,17 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /** @param grace how long in-flight work may finish when the process is asked to stop */
     public static WorkerRuntime start(String component, FaissRebuildConfig config, String bootstrapServers, Duration grace) {
-        return new WorkerRuntime(component, config, new KafkaSettings(bootstrapServers, config.kafka().clientProperties()), grace);
+        return start(component, config, bootstrapServers, grace, InstanceId.resolve(null, Map.copyOf(System.getenv()), config.paths().data()));
+    }
+
+    /** @param instanceId who this process is to Kafka, the same across its restarts ({@link InstanceId}) */
+    public static WorkerRuntime start(String component, FaissRebuildConfig config, String bootstrapServers, Duration grace, InstanceId instanceId) {
+        return new WorkerRuntime(component, config, new KafkaSettings(bootstrapServers, config.kafka().clientProperties()), grace, instanceId);
+    }
+
+    /** The per-instance part of group instance ids and transactional ids. */
+    public String instanceId() {
+        return instanceId.value();
     }
 
     public FaissRebuildConfig config() {
@@ -90,10 +108,40 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /** Starts a worker loop, watched by {@code /health} and stopped with the process. */
     public WorkerLoop run(WorkerSpec spec) {
-        WorkerLoop loop = WorkerLoop.start(spec, kafka, registry, grace);
+        claim(spec.name());
+        WorkerLoop loop = startLoop(spec);
         health.check("worker." + spec.name(), loop::health);
         onClose(loop);
         return loop;
+    }
+
+    /**
+     * Starts a loop its caller owns (a lease's term: not watched, not closed with the runtime). Unless the
+     * spec names its own, the loop is a static group member {@code <worker>-<instance id>}, so a restart
+     * of this instance resumes its partitions at once instead of after the dead member's session timeout.
+     */
+    public WorkerLoop startLoop(WorkerSpec spec) {
+        WorkerSpec s = spec.groupInstanceId() != null ? spec : spec.withGroupInstanceId(spec.name() + "-" + instanceId.value());
+        return WorkerLoop.start(s, kafka, registry, grace);
+    }
+
+    /**
+     * Runs {@code work} only while this instance holds the lease of {@code worker} (one active instance,
+     * the others hot standbys: {@link LeaderLease}); {@code /health} says which, and
+     * {@code faiss_worker_active{worker}} is 1 on the active instance.
+     */
+    public LeaderLease lease(String worker, String topic, ActiveWork work) {
+        claim(worker);
+        LeaderLease lease = onClose(LeaderLease.start(worker, kafka, topic, instanceId.value(), work));
+        health.check("worker." + worker, lease::health);
+        Gauge.builder("faiss_worker_active", lease, l -> l.active() ? 1 : 0).tag("worker", worker).strongReference(true)
+                .description("1 on the instance that holds the worker's lease and runs it, 0 on a standby").register(registry);
+        return lease;
+    }
+
+    /** One process per worker and instance id on this data dir: a second is refused with a message saying how to run both. */
+    private void claim(String worker) {
+        onClose(InstanceLock.acquire(config.paths().state(), worker, instanceId));
     }
 
     /** Closes {@code resource} when the runtime closes (last registered, first closed). */

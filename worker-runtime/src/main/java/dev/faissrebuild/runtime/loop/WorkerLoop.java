@@ -17,11 +17,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -32,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -63,8 +67,9 @@ public final class WorkerLoop implements AutoCloseable {
     private final Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending = new HashMap<>();
     private final Map<TopicPartition, InFlight> inFlight = new HashMap<>();
     private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final AtomicInteger inFlightCount = new AtomicInteger();
+    private final AtomicInteger inFlightCount;
     private final LoopMetrics metrics;
+    private final CompletableFuture<String> stopped = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Instant lastPoll = Instant.now();
@@ -84,7 +89,8 @@ public final class WorkerLoop implements AutoCloseable {
         this.serde = EventSerde.standard();
         this.grace = grace;
         this.pool = Executors.newFixedThreadPool(spec.concurrency(), Thread.ofPlatform().name(spec.name() + "-task-", 0).factory());
-        this.metrics = new LoopMetrics(registry, spec.name(), inFlightCount);
+        this.metrics = new LoopMetrics(registry, spec.name());
+        this.inFlightCount = metrics.inFlight();
         this.thread = Thread.ofPlatform().name(spec.name() + "-loop").unstarted(this::run);
     }
 
@@ -99,6 +105,11 @@ public final class WorkerLoop implements AutoCloseable {
         return spec.name();
     }
 
+    /** Completes when the loop has stopped, with why: "closed", or what ended it (fenced, failed). */
+    public CompletableFuture<String> stopped() {
+        return stopped;
+    }
+
     /** Up while the loop runs and polled recently. */
     public Health.Check health() {
         if (fatal != null) return Health.Check.down(fatal);
@@ -109,24 +120,49 @@ public final class WorkerLoop implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
-             KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer(spec.name() + "-producer", spec.transactionalId()))) {
-            consumer = c;
-            producer = p;
-            if (transactional()) producer.initTransactions();
-            consumer.subscribe(spec.topics(), new Rebalance());
-            LOG.info("event=worker_started worker={} topics={} group={} concurrency={} transactional={}",
-                    spec.name(), spec.topics(), spec.groupId(), spec.concurrency(), transactional());
-            while (running) cycle();
-            drainInFlight();
+        KafkaConsumer<String, byte[]> c = null;
+        try {
+            c = new KafkaConsumer<>(consumerProps());
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer(spec.name() + "-producer", spec.transactionalId()))) {
+                consumer = c;
+                producer = p;
+                if (transactional()) producer.initTransactions();
+                consumer.subscribe(spec.topics(), new Rebalance());
+                LOG.info("event=worker_started worker={} topics={} group={} group_instance_id={} concurrency={} transactional_id={}",
+                        spec.name(), spec.topics(), spec.groupId(), spec.groupInstanceId(), spec.concurrency(), spec.transactionalId());
+                while (running) cycle();
+                drainInFlight();
+            }
         } catch (WakeupException e) {
             // close() while blocked in a client call
+        } catch (ProducerFencedException | FencedInstanceIdException e) {
+            // another process took our transactional id or group.instance.id: it is the live one now
+            fatal = "fenced: another instance took over (transactional id " + spec.transactionalId() + ", group.instance.id "
+                    + spec.groupInstanceId() + "): " + e.getMessage();
+            LOG.error("event=worker_fenced worker={} transactional_id={} group_instance_id={} error=\"{}\"", spec.name(),
+                    spec.transactionalId(), spec.groupInstanceId(), e.getMessage());
         } catch (RuntimeException e) {
             fatal = e.toString();
             LOG.error("event=worker_failed worker={} error=\"{}\"", spec.name(), e.toString(), e);
         } finally {
+            if (c != null) leaveGroup(c);
             pool.shutdownNow();
+            inFlightCount.addAndGet(-inFlight.size()); // handed back: no longer ours (the count outlives this loop)
             LOG.info("event=worker_stopped worker={}", spec.name());
+            stopped.complete(fatal != null ? fatal : "closed");
+        }
+    }
+
+    /**
+     * A static member does not leave its group on a plain close (so that a restart can take its place);
+     * a loop that stops on purpose leaves, so its partitions move to the others at once instead of after
+     * the session timeout.
+     */
+    private void leaveGroup(KafkaConsumer<String, byte[]> c) {
+        try {
+            c.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        } catch (KafkaException e) {
+            LOG.warn("event=consumer_close_failed worker={} error=\"{}\"", spec.name(), e.toString());
         }
     }
 
@@ -227,7 +263,7 @@ public final class WorkerLoop implements AutoCloseable {
                 consumer.commitSync(offset);
             }
             if (done.deadLetterReason() != null) metrics.deadLettered();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+        } catch (ProducerFencedException | FencedInstanceIdException | OutOfOrderSequenceException | AuthorizationException e) {
             fatal = "fenced or not authorised: " + e;
             running = false;
             throw e;
@@ -288,6 +324,7 @@ public final class WorkerLoop implements AutoCloseable {
     private java.util.Properties consumerProps() {
         java.util.Properties p = kafka.consumer(spec.name() + "-consumer", spec.groupId());
         p.put("partition.assignment.strategy", CooperativeStickyAssignor.class.getName());
+        if (spec.groupInstanceId() != null) p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, spec.groupInstanceId());
         return p;
     }
 

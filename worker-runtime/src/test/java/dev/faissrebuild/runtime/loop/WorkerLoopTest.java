@@ -21,8 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -31,7 +35,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shared loop on a real broker: retries, dead letters, long tasks, parallel partitions, graceful stop. */
+/**
+ * The shared loop on a real broker: retries, dead letters, long tasks, parallel partitions, graceful stop,
+ * and a restart that takes its dead predecessor's place (group membership, open transaction) at once.
+ */
 class WorkerLoopTest {
     @TempDir static Path dir;
     static EmbeddedKafka kafka;
@@ -188,5 +195,68 @@ class WorkerLoopTest {
         while (started.get() == 0 && System.nanoTime() < deadline) Thread.sleep(50);
         l.close();
         assertThat(read(io.out, 1, Duration.ofSeconds(10))).hasSize(1);
+    }
+
+    /** The alert names on {@code records}, sorted. */
+    static String values(List<ConsumerRecord<String, byte[]>> records) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records) names.add(((Alert) SERDE.decode(r.value())).getName().toString());
+        return names.stream().sorted().toList().toString();
+    }
+
+    @Test
+    void aRestartUnderTheSameGroupInstanceIdResumesAtOnceInsteadOfAfterTheDeadMembersSession() throws Exception {
+        Io io = topics(2);
+        java.util.Properties dead = settings.consumer("dead", "static-group");
+        dead.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "static-1");
+        KafkaConsumer<String, byte[]> predecessor = new KafkaConsumer<>(dead);
+        predecessor.subscribe(List.of(io.in));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (predecessor.assignment().size() < 2 && System.nanoTime() < deadline) predecessor.poll(Duration.ofMillis(100));
+        assertThat(predecessor.assignment()).hasSize(2);
+        // as a kill -9 leaves it: a member of the group (both partitions) that will never heartbeat again
+        predecessor.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+
+        long started = System.nanoTime();
+        WorkerSpec spec = WorkerSpec.of("restarted", List.of(io.in), echo(io, in -> List.of())).withGroup("static-group")
+                .withGroupInstanceId("static-1");
+        try (WorkerLoop l = WorkerLoop.start(spec, settings, new SimpleMeterRegistry(), Duration.ofSeconds(20))) {
+            for (int p = 0; p < 2; p++) {
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("s", null))) {
+                    producer.send(new ProducerRecord<>(io.in, p, "k" + p, SERDE.encode(alert("r" + p)))).get();
+                }
+            }
+            // the dead member's session would last 45 s (the consumer default); its successor takes its place now
+            assertThat(values(read(io.out, 2, Duration.ofSeconds(10)))).isEqualTo("[done-r0, done-r1]");
+            System.out.printf("static member restarted: both partitions resumed in %d ms%n", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        }
+    }
+
+    @Test
+    void aRestartUnderTheSameTransactionalIdAbortsWhatItsPredecessorLeftOpen() throws Exception {
+        Io io = topics(1);
+        send(io.in, "k", SERDE.encode(alert("a")));
+        // the predecessor died between sending its outputs with the record's offset and committing them
+        KafkaProducer<String, byte[]> predecessor = new KafkaProducer<>(settings.producer("dead", "restart-tx"));
+        predecessor.initTransactions();
+        predecessor.beginTransaction();
+        predecessor.send(new ProducerRecord<>(io.out, "k", SERDE.encode(alert("ghost"))));
+        predecessor.sendOffsetsToTransaction(Map.of(new TopicPartition(io.in, 0), new OffsetAndMetadata(1)),
+                new ConsumerGroupMetadata("restart-tx-group"));
+        predecessor.flush();
+        try {
+            long started = System.nanoTime();
+            WorkerSpec spec = WorkerSpec.of("restart-tx", List.of(io.in), echo(io, in -> List.of())).withGroup("restart-tx-group")
+                    .transactional("restart-tx");
+            try (WorkerLoop l = WorkerLoop.start(spec, settings, new SimpleMeterRegistry(), Duration.ofSeconds(20))) {
+                // until the open transaction ends, read_committed readers stop before it and the group's offset is
+                // pending: with another id that lasts transaction.timeout.ms (60 s); the same id aborts it on start
+                assertThat(values(read(io.out, 1, Duration.ofSeconds(10)))).isEqualTo("[done-a]");
+                System.out.printf("same transactional id: predecessor's transaction aborted, record redone in %d ms%n",
+                        Duration.ofNanos(System.nanoTime() - started).toMillis());
+            }
+        } finally {
+            predecessor.close(Duration.ZERO);
+        }
     }
 }
