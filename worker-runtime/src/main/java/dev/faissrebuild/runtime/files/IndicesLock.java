@@ -2,16 +2,8 @@ package dev.faissrebuild.runtime.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class IndicesLock implements AutoCloseable {
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private final ReentrantLock local;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final HeldFileLock held;
 
-    private IndicesLock(ReentrantLock local, FileChannel channel, FileLock lock) {
+    private IndicesLock(ReentrantLock local, HeldFileLock held) {
         this.local = local;
-        this.channel = channel;
-        this.lock = lock;
+        this.held = held;
     }
 
     /** Thrown when the lock stays busy for the whole wait. */
@@ -53,24 +43,10 @@ public final class IndicesLock implements AutoCloseable {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             if (!local.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) throw busy(key, wait);
-            Files.createDirectories(key.getParent());
-            FileChannel ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             while (true) {
-                FileLock l;
-                try {
-                    l = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    l = null;
-                }
-                if (l != null) {
-                    IndicesLock taken = new IndicesLock(local, ch, l);
-                    taken.describe(holder);
-                    return taken;
-                }
-                if (System.nanoTime() >= deadline) {
-                    ch.close();
-                    throw busy(key, wait);
-                }
+                HeldFileLock held = HeldFileLock.tryTake(key, holder);
+                if (held != null) return new IndicesLock(local, held);
+                if (System.nanoTime() >= deadline) throw busy(key, wait);
                 Thread.sleep(50);
             }
         } catch (IOException e) {
@@ -87,29 +63,14 @@ public final class IndicesLock implements AutoCloseable {
     }
 
     private static BusyException busy(Path key, Duration wait) {
-        String holder;
-        try {
-            holder = Files.readString(key).strip();
-        } catch (IOException e) {
-            holder = "unknown";
-        }
-        return new BusyException("indices are locked by another operation (" + (holder.isEmpty() ? "unknown holder" : holder)
+        return new BusyException("indices are locked by another operation (" + HeldFileLock.holder(key)
                 + "); waited " + wait.toSeconds() + " s for " + key + ". Try again when it has finished.");
-    }
-
-    private void describe(String holder) throws IOException {
-        String text = holder + ", pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n";
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
     }
 
     @Override
     public void close() {
         try {
-            lock.release();
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            held.close();
         } finally {
             local.unlock();
         }

@@ -1,17 +1,12 @@
 package dev.faissrebuild.runtime.instance;
 
 import dev.faissrebuild.runtime.config.ConfigException;
+import dev.faissrebuild.runtime.files.HeldFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One process per worker and instance id on a data dir: an OS file lock on
@@ -21,12 +16,14 @@ import java.time.Instant;
  * refused with a message that says how to run both.
  */
 public final class InstanceLock implements AutoCloseable {
-    private final FileChannel channel;
-    private final FileLock lock;
+    /** Files this JVM holds: a second channel on a held file is never opened (closing it could drop the first's lock). */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    private final Path file;
+    private final HeldFileLock held;
 
-    private InstanceLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
-        this.lock = lock;
+    private InstanceLock(Path file, HeldFileLock held) {
+        this.file = file;
+        this.held = held;
     }
 
     /** Another process (or this one) already runs this worker under this instance id. */
@@ -37,50 +34,32 @@ public final class InstanceLock implements AutoCloseable {
     }
 
     public static InstanceLock acquire(Path stateDir, String worker, InstanceId id) {
-        Path file = stateDir.resolve("instances").resolve(worker + "." + id.value() + ".lock");
+        Path file = stateDir.resolve("instances").resolve(worker + "." + id.value() + ".lock").toAbsolutePath().normalize();
+        if (!HELD.add(file)) throw inUse(file, worker, id);
+        HeldFileLock held;
         try {
-            Files.createDirectories(file.getParent());
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock l = tryLock(ch);
-            if (l == null) {
-                ch.close();
-                throw inUse(file, worker, id);
-            }
-            String holder = worker + " pid " + ProcessHandle.current().pid() + " since " + Instant.now() + "\n";
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
-            return new InstanceLock(ch, l);
+            held = HeldFileLock.tryTake(file, worker);
         } catch (IOException e) {
+            HELD.remove(file);
             throw new UncheckedIOException("cannot lock " + file, e);
         }
-    }
-
-    private static FileLock tryLock(FileChannel ch) throws IOException {
-        try {
-            return ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null; // held by this JVM
-        }
+        if (held != null) return new InstanceLock(file, held);
+        HELD.remove(file);
+        throw inUse(file, worker, id);
     }
 
     private static InUseException inUse(Path file, String worker, InstanceId id) {
-        String holder;
-        try {
-            holder = Files.readString(file).strip();
-        } catch (IOException e) {
-            holder = "another process";
-        }
-        return new InUseException("instance id " + id.value() + " (from " + id.source() + ") is in use by another " + worker + " on this data dir ("
-                + holder + "; " + file + "); give each instance on this host its own id: --instance-id NAME or " + InstanceId.ENV + "=NAME");
+        return new InUseException("instance id " + id.value() + " (from " + id.source() + ") is in use by another " + worker
+                + " on this data dir (" + HeldFileLock.holder(file) + "; " + file + "); give each instance on this host its own id: "
+                + "--instance-id NAME or " + InstanceId.ENV + "=NAME");
     }
 
     @Override
     public void close() {
         try {
-            lock.release();
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            held.close();
+        } finally {
+            HELD.remove(file);
         }
     }
 }

@@ -88,8 +88,9 @@ public final class LeaderLease implements AutoCloseable {
                 Health.Check c = a.term().health().get();
                 yield new Health.Check(c.level(), "active (term " + a.number() + " since " + a.since() + "): " + c.detail());
             }
-            case LeaseRole.Standby s -> Health.Check.up("standby since " + s.since() + ": "
-                    + (s.joined() ? "another instance holds the lease" : s.why()));
+            case LeaseRole.Standby s -> Health.Check.up("standby since " + s.since() + ": " + s.why());
+            case LeaseRole.Failing f -> Health.Check.warning("cannot take part in the lease since " + f.since() + ": " + f.error()
+                    + "; retrying every " + REJOIN_PAUSE.toSeconds() + " s");
             case LeaseRole.Stopped x -> Health.Check.down("stopped");
         };
     }
@@ -110,10 +111,11 @@ public final class LeaderLease implements AutoCloseable {
 
     /** One membership of the lease group, until closing or until the active's work stops by itself; returns why it ended. */
     private String membership() {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(properties());
-        consumer = c;
+        KafkaConsumer<String, byte[]> c = null;
         String ended = "closing";
         try {
+            c = new KafkaConsumer<>(properties());
+            consumer = c;
             c.subscribe(List.of(topic), new Listener());
             while (running && (ended = endedByItself()) == null) c.poll(POLL);
             if (ended == null) ended = "closing";
@@ -122,15 +124,20 @@ public final class LeaderLease implements AutoCloseable {
         } catch (KafkaException e) {
             ended = "lease client failed: " + e;
             LOG.warn("event=lease_failed lease={} instance={} error=\"{}\"", name, memberId, e.toString());
+            if (!active()) role = new LeaseRole.Failing(Instant.now(), e.toString());
         } finally {
             stepDown(ended); // the work ends before the lease is released: never two actives by our doing
-            try {
-                c.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-            } catch (KafkaException e) {
-                LOG.warn("event=lease_close_failed lease={} error=\"{}\"", name, e.toString());
-            }
+            if (c != null) leave(c);
         }
         return ended;
+    }
+
+    private void leave(KafkaConsumer<String, byte[]> c) {
+        try {
+            c.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        } catch (KafkaException e) {
+            LOG.warn("event=lease_close_failed lease={} error=\"{}\"", name, e.toString());
+        }
     }
 
     /** Why this membership must end (the active's work stopped, or could not start), or null. */
@@ -182,9 +189,9 @@ public final class LeaderLease implements AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty() && !active()) {
                 becomeActive();
-            } else if (role instanceof LeaseRole.Standby s && !s.joined()) {
+            } else if (!active() && !(role instanceof LeaseRole.Standby s && s.joined())) {
                 LOG.info("event=lease_standby lease={} instance={}", name, memberId);
-                role = new LeaseRole.Standby(s.since(), s.why(), true);
+                role = new LeaseRole.Standby(Instant.now(), "another instance holds the lease", true);
             }
         }
 

@@ -13,5 +13,8 @@ sealed interface LeaseRole {
     /** Holding the lease: the {@code number}th term of this process, running its work. */
     record Active(int number, Instant since, ActiveWork.Term term) implements LeaseRole {}
 
+    /** Neither active nor a standby: the lease's client fails (e.g. the broker refuses the session timeout); it retries. */
+    record Failing(Instant since, String error) implements LeaseRole {}
+
     record Stopped() implements LeaseRole {}
 }
