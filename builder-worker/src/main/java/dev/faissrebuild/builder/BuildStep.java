@@ -3,7 +3,7 @@ package dev.faissrebuild.builder;
 import dev.faissrebuild.builder.run.BuildOutcome;
 import dev.faissrebuild.builder.run.BuildRunner;
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
-import dev.faissrebuild.builder.run.ResourceUsage;
+import dev.faissrebuild.runtime.child.ResourceUsage;
 import dev.faissrebuild.events.BuildFailed;
 import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.events.IndexBuilt;
