@@ -40,8 +40,8 @@ final class StagingSpace {
             Files.delete(probe);
             long free = DiskErrors.usable(dir);
             if (free < bytes + MARGIN) {
-                return String.format("no space for the index: it needs about %.1f MiB, the device holding %s has %s", bytes / 1048576.0, dir,
-                        DiskErrors.free(dir));
+                return String.format("no space for the index: it needs about %.1f MiB plus %d MiB of room, the device holding %s has %s",
+                        bytes / 1048576.0, MARGIN >> 20, dir, DiskErrors.free(dir));
             }
             return null;
         } catch (IOException e) {

@@ -124,7 +124,7 @@ public final class RebuildPlanner {
         List<IndexKey> out = new ArrayList<>(wanted);
         for (IndexKey k : wanted) {
             IndexKey sibling = k.sibling();
-            if (configured.contains(sibling) && !out.contains(sibling) && changes.unchanged(sibling).isEmpty()) {
+            if (configured.contains(sibling) && !out.contains(sibling) && changes.changedSinceLive(sibling)) {
                 out.add(sibling);
                 LOG.info("event=sibling_added index={} because_of={} reason=\"the embeddings of {} changed since its live index was built; "
                         + "a horizon's indices are rebuilt together\"", sibling, k, sibling.horizon().label());
