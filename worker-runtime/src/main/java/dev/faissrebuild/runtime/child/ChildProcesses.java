@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChildProcesses {
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcesses.class);
+    /** Where a child JVM that crashes writes its report (hs_err_pid&lt;pid&gt;.log). */
+    static final String CRASH_REPORTS = System.getProperty("java.io.tmpdir") + "/faiss-rebuild-crashes";
     private final List<String> jvm;
 
     /** @param jvm the java command and its options, up to the main class */
@@ -33,9 +35,12 @@ public final class ChildProcesses {
     /** Children on this process's JVM binary and class path, with the flags FAISS needs. */
     public static ChildProcesses sameJvm() {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // SerialGC: the jobs' memory is native; a small heap and one GC thread leave the cores to FAISS
+        // SerialGC: the jobs' memory is native; a small heap and one GC thread leave the cores to FAISS.
+        // A fatal signal in native code makes the JVM write a crash report and abort: into the temporary
+        // directory, not the working directory of whoever started the worker, and without a core dump.
         return new ChildProcesses(List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Xss4m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+                "-Xss4m", "-XX:+UseSerialGC", "-XX:ErrorFile=" + CRASH_REPORTS + "/hs_err_pid%p.log", "-XX:-CreateCoredumpOnCrash",
+                "-cp", System.getProperty("java.class.path")));
     }
 
     /**
@@ -62,7 +67,9 @@ public final class ChildProcesses {
         join(stdout);
         join(stderr);
         if (reply.get() != null && exit == 0) return new ChildResult.Replied<>(reply.get().reply(), reply.get().usage());
-        return new ChildResult.Died<>(child.pid(), death(exit), wallOnly(started));
+        Path report = Path.of(CRASH_REPORTS, "hs_err_pid" + child.pid() + ".log");
+        String how = death(exit) + (java.nio.file.Files.isRegularFile(report) ? " (crash report: " + report + ")" : "");
+        return new ChildResult.Died<>(child.pid(), how, wallOnly(started));
     }
 
     private Process start(Class<?> job, Object request, Map<String, String> env) throws IOException {
@@ -73,6 +80,7 @@ public final class ChildProcesses {
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("FAISS_REBUILD_LOG_LEVEL", LogLevel.effective());
         pb.environment().putAll(env);
+        java.nio.file.Files.createDirectories(Path.of(CRASH_REPORTS));
         Process p = pb.start();
         OutputStream stdin = p.getOutputStream();
         stdin.write((ChildWire.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -121,7 +129,7 @@ public final class ChildProcesses {
         if (exit == ChildMain.BROKEN) return "could not start its job (see its stderr above)";
         if (exit > 128) {
             String name = switch (exit - 128) {
-                case 6 -> "SIGABRT";
+                case 6 -> "SIGABRT (the JVM aborts on a fatal signal in native code, e.g. SIGBUS reading a mapped file that shrank)";
                 case 7 -> "SIGBUS (a memory-mapped file changed or shrank under it)";
                 case 9 -> "SIGKILL (killed, e.g. by the kernel's out-of-memory killer)";
                 case 11 -> "SIGSEGV";
