@@ -1,6 +1,6 @@
 package dev.faissrebuild.builder;
 
-import dev.faissrebuild.builder.run.ResourceUsage;
+import dev.faissrebuild.runtime.child.ResourceUsage;
 import dev.faissrebuild.model.IndexKey;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,7 @@ package dev.faissrebuild.builder;
 import dev.faissrebuild.builder.run.BuildOutcome;
 import dev.faissrebuild.builder.run.BuildRunner;
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
-import dev.faissrebuild.builder.run.ResourceUsage;
+import dev.faissrebuild.runtime.child.ResourceUsage;
 import dev.faissrebuild.events.BuildFailed;
 import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.events.IndexBuilt;
@@ -11,12 +11,16 @@ import dev.faissrebuild.events.RebuildRequested;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
+import dev.faissrebuild.runtime.files.EmbeddingsSnapshot;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.EventProcessor;
 import dev.faissrebuild.runtime.loop.Incoming;
 import dev.faissrebuild.runtime.loop.Outgoing;
 import dev.faissrebuild.runtime.loop.PermanentFailure;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
+import dev.faissrebuild.vectors.NpyMatrix;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +62,7 @@ public final class BuildStep implements EventProcessor {
         if (!(in.event() instanceof RebuildRequested request)) {
             throw new PermanentFailure("builder expects RebuildRequested, got " + in.event().getSchema().getName());
         }
-        IndexKey key = parseKey(request.getIndexKey());
+        IndexKey key = RequestChecks.key(in.key(), request);
         Path embeddings = embeddingsDir.resolve(key.embeddingsFileName());
         Path output;
         try {
@@ -66,25 +70,34 @@ public final class BuildStep implements EventProcessor {
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure(e.getMessage(), e);
         }
+        EmbeddingsSnapshot source;
         BuildAdmission.Admitted admitted;
         try {
-            admitted = BuildAdmission.admit(key, request.getFactory(), embeddings, target, budget);
+            source = EmbeddingsSnapshot.take(embeddingsDir, embeddings, null); // before anything opens it: a FIFO would block the reader
+            long[] shape = shape(embeddings);
+            String noSpace = StagingSpace.problem(output, StagingSpace.fileBytes(IndexBuilder.plans(key.type(), request.getFactory(),
+                    shape[0], (int) shape[1], target), shape[0], (int) shape[1]));
+            if (noSpace != null) return failed(request, key, FailureKind.IO_ERROR, noSpace, embeddings, 0);
+            admitted = BuildAdmission.admit(key, request.getFactory(), shape[0], (int) shape[1], target, budget);
         } catch (BuildAdmission.OverBudget e) {
             return failed(request, key, FailureKind.OUT_OF_MEMORY, e.getMessage(), embeddings, 0);
-        } catch (InvalidEmbeddingsException e) {
+        } catch (InvalidEmbeddingsException | IllegalArgumentException e) {
             return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, 0);
         }
         try (MemoryBudget.Reservation r = budget.reserve(request.getRebuildId() + "/" + key, admitted.bytes())) {
-            return build(request, key, embeddings, output, admitted.target());
+            return build(request, key, source, output, admitted.target());
         }
     }
 
-    private List<Outgoing> build(RebuildRequested request, IndexKey key, Path embeddings, Path output, IndexBuilder.Target target) {
+    private List<Outgoing> build(RebuildRequested request, IndexKey key, EmbeddingsSnapshot source, Path output, IndexBuilder.Target target) {
+        Path embeddings = source.file();
         LOG.info("event=build_started rebuild={} index={} embeddings={} threads={}", request.getRebuildId(), key, embeddings, threads);
-        BuildOutcome outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target),
-                request.getRebuildId() + "/" + key);
+        BuildOutcome outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target,
+                source.sha256()), request.getRebuildId() + "/" + key);
         metrics.record(key, outcome.usage());
         ResourceUsage u = outcome.usage();
+        var changed = source.changedSince();
+        if (changed.isPresent()) return discarded(request, key, embeddings, output, changed.get(), outcome);
         return switch (outcome) {
             case BuildOutcome.Built b -> {
                 BuiltIndex i = b.index();
@@ -98,12 +111,31 @@ public final class BuildStep implements EventProcessor {
         };
     }
 
-    private IndexKey parseKey(String key) throws PermanentFailure {
-        try {
-            return IndexKey.parse(key);
-        } catch (IllegalArgumentException e) {
-            throw new PermanentFailure(e.getMessage(), e);
+    /** N and d from the file's header (the vectors themselves are not read here). */
+    private static long[] shape(Path embeddings) {
+        try (NpyMatrix m = NpyMatrix.open(embeddings)) {
+            return new long[] {m.rows(), m.dim()};
         }
+    }
+
+    /** The embeddings changed under the build: whatever it made is thrown away, and the failure says why. */
+    private List<Outgoing> discarded(RebuildRequested request, IndexKey key, Path embeddings, Path output, String change, BuildOutcome outcome) {
+        try {
+            Files.deleteIfExists(output);
+        } catch (IOException e) {
+            LOG.warn("event=staged_file_not_removed rebuild={} index={} file={} error=\"{}\"", request.getRebuildId(), key, output, e.toString());
+        }
+        String how = outcome instanceof BuildOutcome.Failed f ? " (the build itself: " + f.reason() + ")" : "";
+        return failed(request, key, FailureKind.INVALID_INPUT, "embeddings file " + embeddings + " changed while building: " + change
+                + "; the build is discarded" + how, embeddings, outcome.usage().wallSeconds());
+    }
+
+    /** A refused request still ends its index: a BuildFailed saying why, so the rebuild reaches a verdict. */
+    @Override
+    public List<Outgoing> onDeadLetter(Incoming in, String reason) {
+        if (!(in.event() instanceof RebuildRequested r) || !RequestChecks.identifiesItsRebuild(r)) return List.of();
+        return failed(r, IndexKey.parse(r.getIndexKey()), FailureKind.INVALID_INPUT, "the request was refused: " + reason,
+                embeddingsDir.resolve(IndexKey.parse(r.getIndexKey()).embeddingsFileName()), 0);
     }
 
     private IndexBuilt built(RebuildRequested r, BuiltIndex b) {

@@ -4,6 +4,7 @@ import dev.faissrebuild.faiss.Index;
 import dev.faissrebuild.faiss.RecallMeter;
 import dev.faissrebuild.model.IndexType;
 import dev.faissrebuild.runtime.ProcessMemory;
+import dev.faissrebuild.runtime.files.DiskErrors;
 import dev.faissrebuild.runtime.files.DurableFiles;
 import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.vectors.NpyMatrix;
@@ -51,9 +52,15 @@ public final class IndexBuilder {
      * @param nprobe a fixed nprobe, or 0 to tune it (or, without a target, take the plan's)
      * @param target recall target for tuning, or null not to tune
      */
-    public record Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target) {
+    /** @param embeddingsSha256 the input's checksum when the caller took it at the start (the worker does), else null to compute it */
+    public record Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target,
+                          String embeddingsSha256) {
         public Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads) {
-            this(embeddings, type, factory, nprobe, output, threads, null);
+            this(embeddings, type, factory, nprobe, output, threads, null, null);
+        }
+
+        public Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target) {
+            this(embeddings, type, factory, nprobe, output, threads, target, null);
         }
     }
 
@@ -84,7 +91,7 @@ public final class IndexBuilder {
             throw new TargetUnreachableException(String.format("no IVF-PQ setting within %d bytes per vector reached recall@%d %.3f: %s",
                     request.target().maxBytesPerVector(), request.target().k(), request.target().recall(), String.join("; ", tried)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + request.output(), e);
+            throw new UncheckedIOException(DiskErrors.describe(e, request.output()), e);
         }
     }
 
@@ -122,7 +129,8 @@ public final class IndexBuilder {
         var info = index.info();
         return new BuiltIndex(request.output(), Sha256.of(request.output()), Files.size(request.output()), index.dimension(),
                 index.ntotal(), plan.factory(), plan.metric(), (int) Math.max(0, info.nlist()), (int) Math.max(0, info.nprobe()),
-                Math.max(0, info.pqM()), trained, seconds, ProcessMemory.peakRssBytes(), vectors.file(), Sha256.of(vectors.file()));
+                Math.max(0, info.pqM()), trained, seconds, ProcessMemory.peakRssBytes(), vectors.file(),
+                request.embeddingsSha256() != null ? request.embeddingsSha256() : Sha256.of(vectors.file()));
     }
 
     /** Adds every vector, checked and in chunks straight from the mapping; room is reserved first where that helps. */

@@ -63,13 +63,20 @@ final class LocalSystem implements AutoCloseable {
     /** With some services only (a test runs the others as processes of their own). */
     static LocalSystem start(FaissRebuildConfig c, Set<Service> services) throws Exception {
         Path state = c.paths().state();
-        Files.createDirectories(state);
-        EmbeddedKafka broker = c.kafka().embedded() ? EmbeddedKafka.start(state.resolve("kafka"), c.kafka().embeddedPort()) : null;
+        StateDirLock lock = StateDirLock.acquire(state, c.paths().data());
+        EmbeddedKafka broker;
+        try {
+            broker = c.kafka().embedded() ? EmbeddedKafka.start(state.resolve("kafka"), c.kafka().embeddedPort()) : null;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         String bootstrap = broker != null ? broker.bootstrapServers() : c.kafka().bootstrapServers();
         WorkerRuntime rt = null;
         try {
             TopicAdmin.ensureTopics(new KafkaSettings(bootstrap, c.kafka().clientProperties()), Topics.all());
             rt = WorkerRuntime.start("faiss_rebuild_system", c, bootstrap, Duration.ofSeconds(30));
+            rt.onClose(lock); // released last: nothing of this system runs any more
             if (broker != null) rt.onClose(broker);
             for (Service s : Service.values()) {
                 if (services.contains(s)) s.wiring.start(rt);
@@ -86,7 +93,10 @@ final class LocalSystem implements AutoCloseable {
             return new LocalSystem(rt, file, endpoints);
         } catch (Exception | Error e) {
             if (rt != null) rt.close();
-            else if (broker != null) broker.close();
+            else {
+                if (broker != null) broker.close();
+                lock.close();
+            }
             throw e;
         }
     }
@@ -106,8 +116,7 @@ final class LocalSystem implements AutoCloseable {
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> e = JSON.readValue(file.toFile(), Map.class);
-            long pid = ((Number) e.get("pid")).longValue();
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> e);
+            return StateDirLock.held(c.paths().state()) ? Optional.of(e) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

@@ -18,9 +18,6 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var c = global.config();
-        if (Connection.local(c).isPresent()) {
-            throw new UserError("faiss-rebuild is already running for " + c.paths().data() + " (" + Connection.local(c).get() + ")");
-        }
         LocalSystem system = LocalSystem.start(c);
         Runtime.getRuntime().addShutdownHook(new Thread(system::close, "shutdown"));
         PrintWriter out = spec.commandLine().getOut();

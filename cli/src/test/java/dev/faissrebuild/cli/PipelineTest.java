@@ -255,12 +255,6 @@ class PipelineTest {
     }
 
     private static ConsumerRecord<String, byte[]> awaitDeadLetter(String key) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            var found = records(Topics.DEAD_LETTER).stream().filter(r -> key.equals(r.key())).findFirst();
-            if (found.isPresent()) return found.get();
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no dead letter with key " + key + " within 30 s");
+        return system.awaitRecord(Topics.DEAD_LETTER, r -> key.equals(r.key()));
     }
 }

@@ -164,6 +164,35 @@ final class RunningSystem implements AutoCloseable {
         }
     }
 
+    /** Publishes an event as any producer could, straight to a topic. */
+    void publish(String topic, String key, SpecificRecord event) throws Exception {
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(kafka().producer("test-producer", null))) {
+            p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, EventSerde.standard().encode(event))).get();
+        }
+    }
+
+    /** The first record on {@code topic} (from the start) that {@code match} accepts, waiting up to 60 s for it. */
+    ConsumerRecord<String, byte[]> awaitRecord(String topic, java.util.function.Predicate<ConsumerRecord<String, byte[]>> match) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = records(kafka(), topic).stream().filter(match).findFirst();
+            if (found.isPresent()) return found.get();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no matching record on " + topic + " within 60 s");
+    }
+
+    /** The first event on {@code topic} that {@code match} accepts, waiting up to 60 s for it. */
+    <T extends SpecificRecord> T awaitEvent(String topic, Class<T> type, java.util.function.Predicate<T> match) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = events(topic).stream().filter(type::isInstance).map(type::cast).filter(match).findFirst();
+            if (found.isPresent()) return found.get();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no matching " + type.getSimpleName() + " on " + topic + " within 60 s");
+    }
+
     @Override
     public void close() {
         if (system != null) system.close();

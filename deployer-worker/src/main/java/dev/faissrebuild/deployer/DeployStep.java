@@ -1,11 +1,13 @@
 package dev.faissrebuild.deployer;
 
 import dev.faissrebuild.events.BuildFailed;
+import dev.faissrebuild.events.DeployFailed;
 import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.files.ConfinedPaths;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.EventProcessor;
 import dev.faissrebuild.runtime.loop.Incoming;
@@ -23,10 +25,12 @@ import org.apache.avro.specific.SpecificRecord;
 public final class DeployStep implements EventProcessor {
     private final RebuildLedger ledger;
     private final Deployment deployment;
+    private final StagingJanitor janitor;
 
     public DeployStep(IndicesLayout layout, Deployment deployment) {
         this.ledger = new RebuildLedger(layout);
         this.deployment = deployment;
+        this.janitor = new StagingJanitor(layout, ledger);
     }
 
     @Override
@@ -34,30 +38,70 @@ public final class DeployStep implements EventProcessor {
         SpecificRecord event = in.event();
         if (event instanceof IndexBuilt) return List.of(); // only its verdict matters here
         RebuildRef ref = RebuildRef.of(event);
+        if (!ref.key().toString().equals(in.key())) {
+            throw new PermanentFailure("record key '" + in.key() + "' and index_key " + ref.key() + " name different indices");
+        }
         ledger.record(ref.rebuildId(), ref.key(), event);
         Map<IndexKey, SpecificRecord> outcomes = ledger.outcomes(ref.rebuildId(), ref.keys());
         if (outcomes.size() < ref.keys().size()) return List.of();
         var decided = ledger.result(ref.rebuildId());
-        List<SpecificRecord> results = decided.isPresent()
-                ? List.of(decided.get()) // decided before a crash or a redelivery: say it again, do not redo it
-                : deployment.decide(ref, outcomes);
-        if (decided.isEmpty()) ledger.saveResult(ref.rebuildId(), results.getLast());
+        List<SpecificRecord> results;
+        try {
+            results = decided.isPresent()
+                    ? List.of(decided.get()) // decided before a crash or a redelivery: say it again, do not redo it
+                    : deployment.decide(ref, outcomes);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("rebuild " + ref.rebuildId() + " cannot be deployed: " + e.getMessage(), e); // retrying cannot help
+        }
+        if (decided.isEmpty()) {
+            ledger.saveResult(ref.rebuildId(), results.getLast());
+            janitor.afterDecision(ref.rebuildId());
+        }
         return results.stream().map(r -> new Outgoing(Topics.INDEX_DEPLOYED, ref.rebuildId(), r)).toList();
+    }
+
+    /**
+     * A refused outcome still ends its rebuild: a DeployFailed saying why (once), so the trigger, the
+     * CLI and the upstream hear of it instead of waiting for the rebuild's time limit.
+     */
+    @Override
+    public List<Outgoing> onDeadLetter(Incoming in, String reason) {
+        RebuildRef ref;
+        try {
+            ref = RebuildRef.of(in.event());
+        } catch (PermanentFailure e) {
+            return List.of(); // the event does not name a rebuild one can answer for
+        }
+        try {
+            if (ledger.result(ref.rebuildId()).isPresent()) return List.of();
+            DeployFailed failed = deployment.refused(ref, "nothing deployed: the outcome of " + ref.key() + " was refused: " + reason);
+            ledger.saveResult(ref.rebuildId(), failed);
+            return List.of(new Outgoing(Topics.INDEX_DEPLOYED, ref.rebuildId(), failed));
+        } catch (RuntimeException e) {
+            return List.of(); // the dead letter itself still tells; nothing more can be said safely
+        }
     }
 
     /** Which rebuild and index an outcome belongs to, and every index of that rebuild. */
     record RebuildRef(String rebuildId, IndexKey key, List<IndexKey> keys, SpecificRecord event) {
         static RebuildRef of(SpecificRecord e) throws PermanentFailure {
             try {
-                return switch (e) {
+                return checked(switch (e) {
                     case IndexValidated v -> new RebuildRef(v.getRebuildId(), IndexKey.parse(v.getIndexKey()), keys(v.getRebuildKeys()), e);
                     case IndexRejected r -> new RebuildRef(r.getRebuildId(), IndexKey.parse(r.getIndexKey()), keys(r.getRebuildKeys()), e);
                     case BuildFailed f -> new RebuildRef(f.getRebuildId(), IndexKey.parse(f.getIndexKey()), keys(f.getRebuildKeys()), e);
                     default -> throw new PermanentFailure("deployer does not handle " + e.getSchema().getName());
-                };
+                });
             } catch (IllegalArgumentException ex) {
                 throw new PermanentFailure("outcome event is not valid: " + ex.getMessage(), ex);
             }
+        }
+
+        /** The rebuild id names a directory under staging/: it is checked here, before anything touches the disk. */
+        private static RebuildRef checked(RebuildRef r) {
+            ConfinedPaths.requireSimpleName(r.rebuildId(), "rebuild id");
+            if (!r.keys().contains(r.key())) throw new IllegalArgumentException(r.key() + " is not one of its rebuild's keys " + r.keys());
+            return r;
         }
 
         private static List<IndexKey> keys(List<String> keys) {

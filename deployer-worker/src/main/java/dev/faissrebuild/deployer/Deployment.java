@@ -112,6 +112,13 @@ public final class Deployment {
                         + "live generation to take it from; the first deployment needs every index", List.of(key.toString()), null));
             }
         }
+        List<String> mixed = HorizonConsistency.problems(entries);
+        if (!mixed.isEmpty()) {
+            return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + String.join("; ", mixed),
+                    entries.stream().filter(GenerationManifest.Entry::rebuilt).map(GenerationManifest.Entry::indexKey).toList(), null));
+        }
+        HorizonConsistency.dimensionChanges(live, entries).forEach(change -> LOG.warn(
+                "event=horizon_dimension_changed rebuild={} change=\"{}\" note=\"consumers must send queries of the new dimension\"", rebuildId, change));
         if (previous.isPresent() && previous.get().equals(generationId)) {
             return List.of(deployed(rebuildId, generationId, null, null, trigger, requestedAt, entries, 0)); // already live
         }
@@ -194,6 +201,11 @@ public final class Deployment {
         return GenerationDeployed.newBuilder().setRebuildId(rebuildId).setGenerationId(generationId)
                 .setPreviousGenerationId(previous).setTrigger(trigger).setFiles(files).setBackupId(backupId)
                 .setSwapMillis(swapMillis).setRebuildSeconds(secondsSince(requestedAt)).setDeployedAt(Instant.now()).build();
+    }
+
+    /** The rebuild ends here, deploying nothing: one of its outcomes could not be used. */
+    DeployFailed refused(DeployStep.RebuildRef ref, String reason) {
+        return failed(ref.rebuildId(), trigger(ref.event()), requestedAt(ref.event()), reason, List.of(ref.key().toString()), null);
     }
 
     private DeployFailed failed(String rebuildId, TriggerType trigger, Instant requestedAt, String reason, List<String> keys,

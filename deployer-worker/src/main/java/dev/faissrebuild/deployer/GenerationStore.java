@@ -140,6 +140,15 @@ public final class GenerationStore {
         }
     }
 
+    /** Renamed to a hidden name in one step first, so a crash leaves a leftover, never a half-deleted directory under its own name. */
+    public static void deleteAside(Path dir) throws IOException {
+        Path aside = dir.resolveSibling(".tmp-deleting-" + dir.getFileName());
+        deleteTree(aside);
+        Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.fsync(dir.getParent());
+        deleteTree(aside);
+    }
+
     /** Deletes a directory and everything under it; symlinks are removed, never followed. */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;

@@ -49,6 +49,21 @@ public final class RebuildLedger {
         return layout.staging(rebuildId).resolve("outcomes").resolve(RESULT);
     }
 
+    /** The rebuilds under staging/ that were decided, each with its result. */
+    Map<String, SpecificRecord> decided() {
+        Map<String, SpecificRecord> out = new LinkedHashMap<>();
+        try (var dirs = Files.list(layout.staging())) {
+            for (Path d : dirs.sorted().toList()) {
+                String id = d.getFileName().toString();
+                if (id.startsWith(".") || !Files.isRegularFile(d.resolve("outcomes").resolve(RESULT))) continue;
+                out.put(id, read(d.resolve("outcomes").resolve(RESULT)));
+            }
+        } catch (IOException e) {
+            return out; // no staging yet
+        }
+        return out;
+    }
+
     Optional<SpecificRecord> result(String rebuildId) {
         Path f = resultFile(layout, rebuildId);
         return Files.isRegularFile(f) ? Optional.of(read(f)) : Optional.empty();

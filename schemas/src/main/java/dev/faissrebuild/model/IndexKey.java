@@ -25,6 +25,11 @@ public record IndexKey(Horizon horizon, IndexType type) implements Comparable<In
         return all(List.of(Horizon.values()), List.of(IndexType.values()));
     }
 
+    /** The other index of the same horizon (flatip for ivfpq and back): both are built from one embeddings file. */
+    public IndexKey sibling() {
+        return new IndexKey(horizon, type == IndexType.FLATIP ? IndexType.IVFPQ : IndexType.FLATIP);
+    }
+
     /** {@code faiss_24h_ivfpq.faiss}: the file name consumers open. */
     public String fileName() {
         return "faiss_" + horizon.label() + "_" + type.code() + ".faiss";

@@ -38,6 +38,14 @@ public final class EmbeddingsChanges {
                 .map(sha -> "embeddings unchanged since the live index was built (sha256 " + sha.substring(0, 12) + "…)");
     }
 
+    /** True when a live index of {@code key} exists and its embeddings file now holds other data than it was built from. */
+    public boolean changedSinceLive(IndexKey key) {
+        Optional<GenerationManifest.Entry> live = layout.liveManifest().flatMap(m -> m.entry(key.toString()));
+        Path file = embeddingsDir.resolve(key.embeddingsFileName());
+        if (live.isEmpty() || live.get().embeddingsSha256() == null || !Files.isRegularFile(file)) return false;
+        return sha256(file).map(sha -> !sha.equals(live.get().embeddingsSha256())).orElse(false);
+    }
+
     private Optional<String> sha256(Path file) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);

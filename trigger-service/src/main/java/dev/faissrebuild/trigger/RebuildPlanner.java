@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * and scheduled runs are skipped during a failure cool-down. What was decided is said (CommandResult).
  */
 public final class RebuildPlanner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RebuildPlanner.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
     private final RebuildStatusView view;
     private final List<IndexKey> configured;
@@ -96,6 +97,7 @@ public final class RebuildPlanner {
             if (unchanged.isPresent()) skipped.put(k, unchanged.get() + (answer ? "; use --force to rebuild anyway" : ""));
             else wanted.add(k);
         }
+        wanted = wholeHorizons(wanted);
         String rebuildId = newRebuildId(now);
         Map<IndexKey, String> coalesced = view.reserve(wanted, rebuildId, now, abandonedAfter);
         List<IndexKey> accepted = wanted.stream().filter(k -> !coalesced.containsKey(k)).toList();
@@ -110,6 +112,25 @@ public final class RebuildPlanner {
         if (commandId != null) events.add(new Outgoing(Topics.COMMAND_RESULTS, commandId, result(commandId, accepted.isEmpty() ? null : rebuildId,
                 accepted, coalesced, skipped, now)));
         return new Plan(accepted.isEmpty() ? null : rebuildId, accepted, coalesced, skipped, events, null);
+    }
+
+    /**
+     * A horizon's indices come from one embeddings file (the forecasting service searches both with the
+     * same query vector): when an index is rebuilt and its sibling's embeddings changed since the live
+     * sibling was built (a new file, perhaps of another dimension), the sibling is rebuilt too; the
+     * deployer refuses a generation that would mix them anyway.
+     */
+    private List<IndexKey> wholeHorizons(List<IndexKey> wanted) {
+        List<IndexKey> out = new ArrayList<>(wanted);
+        for (IndexKey k : wanted) {
+            IndexKey sibling = k.sibling();
+            if (configured.contains(sibling) && !out.contains(sibling) && changes.changedSinceLive(sibling)) {
+                out.add(sibling);
+                LOG.info("event=sibling_added index={} because_of={} reason=\"the embeddings of {} changed since its live index was built; "
+                        + "a horizon's indices are rebuilt together\"", sibling, k, sibling.horizon().label());
+            }
+        }
+        return out.stream().sorted().toList();
     }
 
     private List<IndexKey> select(List<Integer> horizons, List<String> types) {

@@ -9,6 +9,7 @@ import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
 import dev.faissrebuild.events.RebuildRequested;
 import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.files.ConfinedPaths;
 import dev.faissrebuild.runtime.http.Health.ActiveAlert;
 import dev.faissrebuild.trigger.StatusRecords.CommandDecision;
 import dev.faissrebuild.trigger.StatusRecords.FiringAlerts;
@@ -106,6 +107,7 @@ public final class RebuildStatusView {
     }
 
     public synchronized void fold(SpecificRecord event) {
+        if (!validRebuildId(event)) return; // refused by every worker, it can never end: it must not hold an index
         switch (event) {
             case RebuildRequested r -> advance(status(r.getRebuildId(), r.getTrigger().name(), r.getRequestedAt()), r.getIndexKey(),
                     Stage.REQUESTED, "building", r.getRequestedAt());
@@ -124,6 +126,17 @@ public final class RebuildStatusView {
                     f.getReason(), f.getRebuildSeconds(), f.getFailedAt());
             case CommandResult c -> command(c);
             default -> { }
+        }
+    }
+
+    private static boolean validRebuildId(SpecificRecord event) {
+        Object id = event.getSchema().getField("rebuild_id") == null ? null : event.get(event.getSchema().getField("rebuild_id").pos());
+        if (id == null) return true; // not a rebuild's event (a command result), or a rebuild not started (no id)
+        try {
+            ConfinedPaths.requireSimpleName(id.toString(), "rebuild id");
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -89,6 +89,13 @@ class RebuildPlannerTest {
     }
 
     @Test
+    void anEventWithAnInvalidRebuildIdHoldsNoIndex() {
+        view.fold(built("../../etc", "6h/flatip")); // every worker refuses it, so it would never end
+        assertThat(view.inProgress()).isEmpty();
+        assertThat(planner(Clock.fixed(NOW, ZoneOffset.UTC)).command(command(List.of(6), List.of("flatip"))).accepted()).hasSize(1);
+    }
+
+    @Test
     void theViewIsTheSameWhateverOrderTopicsAreReadIn() {
         RebuildStatusView a = new RebuildStatusView();
         RebuildStatusView b = new RebuildStatusView();

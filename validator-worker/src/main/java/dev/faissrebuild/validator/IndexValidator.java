@@ -45,6 +45,12 @@ public final class IndexValidator {
         }
     }
 
+    /** A candidate that cannot be judged (its source changed, its validation process died): rejected by the structure gate, saying why. */
+    public ValidationOutcome refused(String why) {
+        List<Gate> gates = new ArrayList<>(List.of(Gate.failed(StructureGate.NAME, null, null, why)));
+        return skipRest(gates, "the candidate could not be judged");
+    }
+
     private ValidationOutcome searchGates(Candidate c, Probe probe, RecallMeter meter, List<Gate> gates) {
         Gate sanity = SearchSanityGate.check(probe, c.type());
         gates.add(sanity);

@@ -10,11 +10,14 @@ import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.events.ValidationFigures;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
+import dev.faissrebuild.runtime.files.EmbeddingsSnapshot;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.EventProcessor;
 import dev.faissrebuild.runtime.loop.Incoming;
 import dev.faissrebuild.runtime.loop.Outgoing;
 import dev.faissrebuild.runtime.loop.PermanentFailure;
+import dev.faissrebuild.validator.run.ChildValidation;
+import dev.faissrebuild.validator.run.ValidationRunner;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -30,12 +33,15 @@ public final class ValidateStep implements EventProcessor {
     private final Path embeddingsDir;
     private final IndicesLayout indices;
     private final IndexValidator validator;
+    private final ValidationRunner runner;
     private final IndexMetrics metrics;
 
-    public ValidateStep(Path embeddingsDir, IndicesLayout indices, ValidationSettings settings, IndexMetrics metrics) {
+    /** @param runner where the gates run: a child JVM per validation in the worker ({@link ChildValidation}) */
+    public ValidateStep(Path embeddingsDir, IndicesLayout indices, ValidationSettings settings, IndexMetrics metrics, ValidationRunner runner) {
         this.embeddingsDir = embeddingsDir;
         this.indices = indices;
         this.validator = new IndexValidator(settings);
+        this.runner = runner;
         this.metrics = metrics;
     }
 
@@ -45,20 +51,68 @@ public final class ValidateStep implements EventProcessor {
         if (!(in.event() instanceof IndexBuilt built)) {
             throw new PermanentFailure("validator expects IndexBuilt, got " + in.event().getSchema().getName());
         }
-        IndexKey key;
+        IndexKey key = checkedKey(in.key(), built);
         Candidate candidate;
         try {
-            key = IndexKey.parse(built.getIndexKey());
             candidate = new Candidate(built.getIndexKey(), key.type(), ConfinedPaths.resolve(indices.root(), built.getStagedPath()),
                     built.getSha256(), ConfinedPaths.resolve(embeddingsDir, built.getEmbeddingsPath()), baseline(key, built));
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);
         }
         long started = System.nanoTime();
-        ValidationOutcome outcome = validator.validate(candidate);
+        ValidationOutcome outcome = judge(candidate, built);
         double seconds = (System.nanoTime() - started) / 1e9;
         metrics.candidate(key, outcome.figures(), built.getNtotal());
         return List.of(new Outgoing(Topics.INDEX_VALIDATED, key.toString(), toEvent(built, outcome, seconds)));
+    }
+
+    /**
+     * The gates, on the embeddings the index was built from: the file must still have the builder's
+     * sha256 when validation starts and must not change while it runs, or the figures would describe
+     * other data.
+     */
+    private ValidationOutcome judge(Candidate candidate, IndexBuilt built) {
+        EmbeddingsSnapshot source;
+        try {
+            source = EmbeddingsSnapshot.take(embeddingsDir, candidate.embeddings(), null);
+        } catch (IllegalArgumentException e) {
+            return validator.refused(e.getMessage());
+        }
+        if (!source.sha256().equals(built.getEmbeddingsSha256())) {
+            return validator.refused("embeddings file " + source.file() + " changed since the build (sha256 " + source.sha256().substring(0, 12)
+                    + "…, built from " + built.getEmbeddingsSha256().substring(0, Math.min(12, built.getEmbeddingsSha256().length())) + "…)");
+        }
+        ValidationOutcome outcome = runner.validate(candidate, built.getRebuildId() + "/" + built.getIndexKey());
+        return source.changedSince().map(change -> validator.refused("embeddings file " + source.file() + " changed while validating: "
+                + change + "; the figures are discarded")).orElse(outcome);
+    }
+
+    /** The ids are checked before anything is read: the record key, the index key, the rebuild id and its keys must agree. */
+    private static IndexKey checkedKey(String recordKey, IndexBuilt built) throws PermanentFailure {
+        try {
+            IndexKey key = IndexKey.parse(built.getIndexKey());
+            ConfinedPaths.requireSimpleName(built.getRebuildId(), "rebuild id");
+            if (!key.toString().equals(recordKey)) throw new IllegalArgumentException("record key '" + recordKey + "' names another index");
+            if (!built.getRebuildKeys().contains(key.toString())) throw new IllegalArgumentException("not one of its rebuild's keys " + built.getRebuildKeys());
+            return key;
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /** A refused IndexBuilt still ends its index: an IndexRejected saying why, so the rebuild reaches a verdict. */
+    @Override
+    public List<Outgoing> onDeadLetter(Incoming in, String reason) {
+        if (!(in.event() instanceof IndexBuilt built)) return List.of();
+        try {
+            IndexKey key = IndexKey.parse(built.getIndexKey());
+            ConfinedPaths.requireSimpleName(built.getRebuildId(), "rebuild id");
+            if (built.getRebuildKeys().isEmpty()) return List.of();
+            return List.of(new Outgoing(Topics.INDEX_VALIDATED, key.toString(),
+                    toEvent(built, validator.refused("the IndexBuilt event was refused: " + reason), 0)));
+        } catch (IllegalArgumentException e) {
+            return List.of(); // nothing names a rebuild to settle
+        }
     }
 
     private org.apache.avro.specific.SpecificRecord toEvent(IndexBuilt b, ValidationOutcome outcome, double seconds) {

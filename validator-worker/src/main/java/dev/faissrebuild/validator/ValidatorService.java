@@ -5,7 +5,9 @@ import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.child.ChildProcesses;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
+import dev.faissrebuild.validator.run.ChildValidation;
 import java.util.List;
 
 /** The validator worker: gates every staged index; instances share the consumer group "validators". */
@@ -18,7 +20,8 @@ public final class ValidatorService {
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
         IndexMetrics metrics = new IndexMetrics(rt.registry(), rt.textGauges(), c.rebuild().keys());
         metrics.bindLive(layout, c.rebuild().keys());
-        ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics);
+        ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics,
+                new ChildValidation(ChildProcesses.sameJvm(), settings));
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + rt.instanceId()));
     }

@@ -2,6 +2,7 @@ package dev.faissrebuild.builder.run;
 
 import dev.faissrebuild.builder.BuiltIndex;
 import dev.faissrebuild.events.FailureKind;
+import dev.faissrebuild.runtime.child.ResourceUsage;
 
 /** How one build ended, with what it used. */
 public sealed interface BuildOutcome {

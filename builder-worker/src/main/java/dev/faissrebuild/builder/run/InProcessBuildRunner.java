@@ -6,6 +6,7 @@ import dev.faissrebuild.builder.IndexBuilder;
 import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.faiss.FaissException;
 import dev.faissrebuild.runtime.ProcessMemory;
+import dev.faissrebuild.runtime.child.ResourceUsage;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

@@ -77,7 +77,7 @@ public final class Cleanup {
         for (Removal r : plan.removed()) {
             switch (r.kind()) {
                 case GENERATION -> generations.delete(r.name());
-                case STAGING -> deleteAside(r.path());
+                case STAGING -> GenerationStore.deleteAside(r.path());
                 case LEFTOVER -> GenerationStore.deleteTree(r.path());
             }
             LOG.info("event=cleanup_removed kind={} name={} bytes_freed={} why=\"{}\"", r.kind().name().toLowerCase(), r.name(),
@@ -136,15 +136,6 @@ public final class Cleanup {
 
     private static Removal removal(Kind kind, String name, Path path, String why) throws IOException {
         return new Removal(kind, name, path, why, new FileTally().add(path).bytesFreedIfRemoved());
-    }
-
-    /** Renamed to a hidden name in one step first, so a crash leaves a leftover, never a half-deleted rebuild. */
-    private void deleteAside(Path dir) throws IOException {
-        Path aside = dir.resolveSibling(".tmp-deleting-" + dir.getFileName());
-        GenerationStore.deleteTree(aside);
-        Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-        DurableFiles.fsync(dir.getParent());
-        GenerationStore.deleteTree(aside);
     }
 
     private static Instant lastWrite(Path dir) throws IOException {

@@ -29,10 +29,13 @@ public final class ConfigLoader {
     public static final Path SYSTEM_CONFIG = Path.of("/etc/faiss-rebuild/config.json");
     /** Overrides {@code scheduler.log_level}; the CLI's logback.xml reads it too, before any configuration is loaded. */
     public static final String LOG_LEVEL_ENV = "FAISS_REBUILD_LOG_LEVEL";
+    // strict: a key given twice (the last would silently win) and 2.5 for an integer (silently 2) are errors
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ConfigLoader() {}
 

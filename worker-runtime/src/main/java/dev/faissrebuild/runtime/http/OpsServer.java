@@ -70,10 +70,22 @@ public final class OpsServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * {@code GET /health}: the seed's JSON; HTTP 503 only when a check is down (a worker loop stopped, the
+     * live set is broken), not for an alert — alerts are the status of the rebuilds, not of the process, and
+     * a probe that restarts on 503 must not restart a healthy process because rebuilds failed.
+     * {@code GET /health/live}: liveness alone (200 while no check is down), for a supervisor's probe.
+     */
     public OpsServer health(Health health) {
+        route("/health/live", (m, p, b) -> {
+            Health.Report r = health.report();
+            boolean alive = r.checks().values().stream().noneMatch(c -> c.level() == Health.Level.DOWN);
+            return Response.json(alive ? 200 : 503, java.util.Map.of("status", alive ? "alive" : "down", "timestamp", r.timestamp().toString()));
+        });
         return route("/health", (m, p, b) -> {
             Health.Report r = health.report();
-            return Response.json(r.status().equals("critical") ? 503 : 200, r);
+            boolean down = r.checks().values().stream().anyMatch(c -> c.level() == Health.Level.DOWN);
+            return Response.json(down ? 503 : 200, r);
         });
     }
 

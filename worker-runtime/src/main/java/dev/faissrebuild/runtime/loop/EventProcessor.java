@@ -13,4 +13,13 @@ import java.util.List;
 @FunctionalInterface
 public interface EventProcessor {
     List<Outgoing> process(Incoming event) throws Exception;
+
+    /**
+     * The events that settle what a dead-lettered event leaves open (a failure verdict for its index,
+     * a rejection for its command), published in the same transaction as the dead letter, so that
+     * whoever waits on it hears an answer instead of waiting for ever. Must not throw.
+     */
+    default List<Outgoing> onDeadLetter(Incoming event, String reason) {
+        return List.of();
+    }
 }

@@ -210,11 +210,11 @@ public final class WorkerLoop implements AutoCloseable {
                 metrics.processed(sample);
                 return new Completion(tp, record, type, outputs, null, revoked);
             } catch (PermanentFailure e) {
-                return new Completion(tp, record, type, List.of(), "invalid event: " + e.getMessage(), revoked);
+                return deadLetter(tp, record, incoming, type, "invalid event: " + e.getMessage(), revoked);
             } catch (Exception | Error e) {
                 if (e instanceof Error && !(e instanceof AssertionError)) throw (Error) e;
                 if (attempt >= spec.maxAttempts() || !running) {
-                    return new Completion(tp, record, type, List.of(), "failed after " + attempt + " attempt(s): " + e, revoked);
+                    return deadLetter(tp, record, incoming, type, "failed after " + attempt + " attempt(s): " + e, revoked);
                 }
                 metrics.retried();
                 LOG.warn("event=retry worker={} topic={} partition={} offset={} attempt={} backoff_ms={} error=\"{}\"",
@@ -223,6 +223,19 @@ public final class WorkerLoop implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /** A record that goes to the dead-letter topic, with whatever verdict the logic gives for it. */
+    private Completion deadLetter(TopicPartition tp, ConsumerRecord<String, byte[]> record, Incoming incoming, String type, String reason,
+                                  boolean[] revoked) {
+        List<Outgoing> verdict;
+        try {
+            verdict = spec.processor().onDeadLetter(incoming, reason);
+        } catch (RuntimeException e) {
+            LOG.error("event=dead_letter_verdict_failed worker={} topic={} offset={} error=\"{}\"", spec.name(), record.topic(), record.offset(), e.toString());
+            verdict = List.of();
+        }
+        return new Completion(tp, record, type, verdict, reason, revoked);
     }
 
     private void publishCompleted() {

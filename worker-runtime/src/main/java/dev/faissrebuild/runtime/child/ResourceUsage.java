@@ -1,4 +1,4 @@
-package dev.faissrebuild.builder.run;
+package dev.faissrebuild.runtime.child;
 
 /**
  * What one build used, measured by the process that ran it and nothing else: its resident-memory

@@ -1,4 +1,4 @@
-package dev.faissrebuild.builder.run;
+package dev.faissrebuild.runtime.child;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

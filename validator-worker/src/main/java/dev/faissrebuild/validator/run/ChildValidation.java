@@ -1,0 +1,36 @@
+package dev.faissrebuild.validator.run;
+
+import dev.faissrebuild.runtime.child.ChildProcesses;
+import dev.faissrebuild.runtime.child.ChildResult;
+import dev.faissrebuild.validator.Candidate;
+import dev.faissrebuild.validator.IndexValidator;
+import dev.faissrebuild.validator.ValidationOutcome;
+import dev.faissrebuild.validator.ValidationSettings;
+import java.util.Map;
+
+/**
+ * Runs each validation in a child JVM ({@link ValidationJob}): FAISS reads the memory-mapped embeddings
+ * natively, and a file truncated under that mapping raises SIGBUS, which would take the whole worker
+ * (in {@code up}: every service and the broker) down. In a child it ends that validation only, as a
+ * rejection that says how the process died.
+ */
+public final class ChildValidation implements ValidationRunner {
+    private final ChildProcesses children;
+    private final ValidationSettings settings;
+
+    public ChildValidation(ChildProcesses children, ValidationSettings settings) {
+        this.children = children;
+        this.settings = settings;
+    }
+
+    @Override
+    public ValidationOutcome validate(Candidate candidate, String label) {
+        ChildResult<ValidationJob.Reply> result = children.run(ValidationJob.class, new ValidationJob.Request(candidate, settings),
+                ValidationJob.Reply.class, label, Map.of("OMP_NUM_THREADS", Integer.toString(Math.max(1, settings.threads()))));
+        return switch (result) {
+            case ChildResult.Replied<ValidationJob.Reply> r -> r.reply().outcome();
+            case ChildResult.Died<ValidationJob.Reply> d -> new IndexValidator(settings).refused("the validation process (pid " + d.pid()
+                    + ") " + d.how() + " before it judged " + candidate.indexFile().getFileName());
+        };
+    }
+}

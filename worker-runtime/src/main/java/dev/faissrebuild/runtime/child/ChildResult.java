@@ -1,0 +1,11 @@
+package dev.faissrebuild.runtime.child;
+
+/** How a child JVM's job ended: its reply, or how the process died without one; with what it used. */
+public sealed interface ChildResult<R> {
+    ResourceUsage usage();
+
+    record Replied<R>(R reply, ResourceUsage usage) implements ChildResult<R> {}
+
+    /** @param how in words: "died of SIGBUS (…)", "exited with code 1", … */
+    record Died<R>(long pid, String how, ResourceUsage usage) implements ChildResult<R> {}
+}
