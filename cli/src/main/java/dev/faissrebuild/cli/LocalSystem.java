@@ -38,10 +38,13 @@ final class LocalSystem implements AutoCloseable {
     private final Path endpointsFile;
     private final Map<String, Object> endpoints;
 
-    /** The services, in the order they start. */
+    /**
+     * The services, in the order they start: the ones that resume interrupted work first (a restart after
+     * a crash rebuilds within seconds), then the trigger, whose start waits until its view has caught up.
+     */
     enum Service {
-        TRIGGER(TriggerService::start), BUILDER(BuilderService::start), VALIDATOR(ValidatorService::start),
-        DEPLOYER(DeployerService::start), NOTIFIER(NotifierService::start);
+        BUILDER(BuilderService::start), VALIDATOR(ValidatorService::start), DEPLOYER(DeployerService::start),
+        TRIGGER(TriggerService::start), NOTIFIER(NotifierService::start);
 
         private final WorkerMain.Wiring wiring;
 

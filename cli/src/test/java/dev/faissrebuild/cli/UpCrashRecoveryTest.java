@@ -51,9 +51,15 @@ class UpCrashRecoveryTest {
         try (ChildJvm second = ChildJvm.start(dir, dir.resolve("up-2.log"), FaissRebuildCli.class, up)) {
             ChildJvm.Line resumed = second.await("event=build_started rebuild=" + rebuild, Duration.ofSeconds(90));
             Duration took = Duration.ofNanos(resumed.atNanos() - restart);
-            System.out.printf("up restarted after kill -9: interrupted rebuild resumed %d ms after the restart%n", took.toMillis());
+            System.out.printf("up restarted after kill -9: interrupted rebuild resumed %d ms after the restart (broker ready at %d ms, "
+                    + "builder started at %d ms)%n", took.toMillis(), since(restart, second, "Embedded Kafka ready"),
+                    since(restart, second, "event=worker_started worker=builder"));
             assertThat(took).isLessThan(RESUME_BUDGET);
         }
+    }
+
+    private static long since(long start, ChildJvm child, String regex) throws Exception {
+        return Duration.ofNanos(child.await(regex, Duration.ZERO).atNanos() - start).toMillis();
     }
 
     /** What {@code faiss-rebuild rebuild --force} publishes, sent to the broker the running {@code up} wrote down. */
