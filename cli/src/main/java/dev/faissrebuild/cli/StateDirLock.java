@@ -1,15 +1,15 @@
 package dev.faissrebuild.cli;
 
+import dev.faissrebuild.runtime.files.HeldFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One local system per data dir: an OS lock on {@code state/up.lock}, held for the life of {@code up}
@@ -18,68 +18,49 @@ import java.nio.file.StandardOpenOption;
  * reused by another process).
  */
 final class StateDirLock implements AutoCloseable {
-    private final FileChannel channel;
-    private final FileLock lock;
+    /** Lock files this JVM holds: probing them with a second channel would drop the lock (POSIX locks are per process). */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+    private final HeldFileLock lock;
+    private final Path file;
 
-    private StateDirLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private StateDirLock(HeldFileLock lock, Path file) {
         this.lock = lock;
+        this.file = file;
     }
 
     static Path file(Path stateDir) {
-        return stateDir.resolve("up.lock");
+        return stateDir.resolve("up.lock").toAbsolutePath().normalize();
     }
 
-    /** @throws UserError when another process holds it, naming that process */
+    /** @throws UserError when another process (or this one) holds it, naming the holder */
     static StateDirLock acquire(Path stateDir, Path dataDir) throws IOException {
-        Files.createDirectories(stateDir);
-        FileChannel ch = FileChannel.open(file(stateDir), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // held by this JVM already
-        }
+        Path f = file(stateDir);
+        HeldFileLock lock = HELD_HERE.contains(f) ? null : HeldFileLock.tryTake(f, "faiss-rebuild up for " + dataDir);
         if (lock == null) {
-            String holder = holder(ch);
-            ch.close();
-            throw new UserError("faiss-rebuild is already running for " + dataDir + " (" + file(stateDir) + " is locked by " + holder + ")");
+            throw new UserError("faiss-rebuild is already running for " + dataDir + " (" + f + " is locked by " + HeldFileLock.holder(f) + ")");
         }
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-        return new StateDirLock(ch, lock);
+        HELD_HERE.add(f);
+        return new StateDirLock(lock, f);
     }
 
     /** Whether a live process holds the lock now (the kernel knows; a PID could have been reused). */
     static boolean held(Path stateDir) {
         Path f = file(stateDir);
+        if (HELD_HERE.contains(f)) return true;
         if (!Files.isRegularFile(f)) return false;
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock probe = ch.tryLock();
             if (probe == null) return true;
             probe.release();
             return false;
-        } catch (OverlappingFileLockException e) {
-            return true; // this JVM holds it
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check " + f, e);
         }
     }
 
-    private static String holder(FileChannel ch) {
-        try {
-            ByteBuffer b = ByteBuffer.allocate(64);
-            ch.read(b, 0);
-            String s = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).strip();
-            return s.isEmpty() ? "another process" : s;
-        } catch (IOException e) {
-            return "another process";
-        }
-    }
-
     @Override
-    public void close() throws IOException {
-        lock.release();
-        channel.close();
+    public void close() {
+        HELD_HERE.remove(file);
+        lock.close();
     }
 }
