@@ -140,7 +140,7 @@ public final class BuildStep implements EventProcessor {
 
     private IndexBuilt built(RebuildRequested r, BuiltIndex b) {
         return IndexBuilt.newBuilder()
-                .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys())
+                .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys()).setCommandId(r.getCommandId())
                 .setTrigger(r.getTrigger()).setRequestedAt(r.getRequestedAt())
                 .setStagedPath(ConfinedPaths.relative(indices.root(), b.path())).setSha256(b.sha256())
                 .setSizeBytes(b.sizeBytes()).setDimension(b.dimension()).setNtotal(b.ntotal()).setFactory(b.factory())
@@ -154,7 +154,7 @@ public final class BuildStep implements EventProcessor {
     private List<Outgoing> failed(RebuildRequested r, IndexKey key, FailureKind kind, String reason, Path embeddings, double seconds) {
         LOG.warn("event=build_failed rebuild={} index={} kind={} reason=\"{}\"", r.getRebuildId(), key, kind, reason);
         BuildFailed failed = BuildFailed.newBuilder()
-                .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys())
+                .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys()).setCommandId(r.getCommandId())
                 .setTrigger(r.getTrigger()).setRequestedAt(r.getRequestedAt()).setKind(kind).setReason(reason)
                 .setEmbeddingsPath(embeddings.toString()).setBuildSeconds(seconds).setFailedAt(Instant.now())
                 .build();

@@ -47,7 +47,11 @@ final class RebuildWatch implements AutoCloseable {
         }
 
         boolean nothingToDo() {
-            return decision != null && decision.getAcceptedKeys().isEmpty() && decision.getCoalesced().isEmpty();
+            return decision != null && !rejected() && decision.getAcceptedKeys().isEmpty() && decision.getCoalesced().isEmpty();
+        }
+
+        boolean rejected() {
+            return decision != null && decision.getRejectedReason() != null;
         }
     }
 
@@ -92,6 +96,7 @@ final class RebuildWatch implements AutoCloseable {
     }
 
     private void describe(CommandResult c) {
+        if (c.getRejectedReason() != null) line("REJECTED: " + c.getRejectedReason());
         if (c.getRebuildId() != null) line("rebuild " + c.getRebuildId() + " started for " + String.join(", ", c.getAcceptedKeys()));
         c.getCoalesced().forEach(x -> line(x.getIndexKey() + " is already being rebuilt by " + x.getInRebuildId() + "; following that one"));
         c.getSkipped().forEach(x -> line(x.getIndexKey() + " skipped: " + x.getReason()));

@@ -2,6 +2,7 @@ package dev.faissrebuild.deployer;
 
 import dev.faissrebuild.events.BuildFailed;
 import dev.faissrebuild.events.DeployFailed;
+import dev.faissrebuild.events.GenerationDeployed;
 import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
@@ -54,6 +55,8 @@ public final class DeployStep implements EventProcessor {
             throw new PermanentFailure("rebuild " + ref.rebuildId() + " cannot be deployed: " + e.getMessage(), e); // retrying cannot help
         }
         if (decided.isEmpty()) {
+            String commandId = commandId(outcomes.values());
+            results.forEach(r -> withCommand(r, commandId));
             ledger.saveResult(ref.rebuildId(), results.getLast());
             janitor.afterDecision(ref.rebuildId());
         }
@@ -75,11 +78,28 @@ public final class DeployStep implements EventProcessor {
         try {
             if (ledger.result(ref.rebuildId()).isPresent()) return List.of();
             DeployFailed failed = deployment.refused(ref, "nothing deployed: the outcome of " + ref.key() + " was refused: " + reason);
+            failed.setCommandId(commandId(List.of(ref.event())));
             ledger.saveResult(ref.rebuildId(), failed);
             return List.of(new Outgoing(Topics.INDEX_DEPLOYED, ref.rebuildId(), failed));
         } catch (RuntimeException e) {
             return List.of(); // the dead letter itself still tells; nothing more can be said safely
         }
+    }
+
+    /** The command or upstream event that started the rebuild, as its outcomes carry it (null: the schedule, or an older builder). */
+    static String commandId(java.util.Collection<SpecificRecord> outcomes) {
+        return outcomes.stream().map(o -> switch (o) {
+            case IndexValidated v -> v.getBuilt().getCommandId();
+            case IndexRejected r -> r.getBuilt().getCommandId();
+            case BuildFailed f -> f.getCommandId();
+            default -> null;
+        }).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** The decision names the command or event it answers, so whoever sent it can wait for this very deploy. */
+    private static void withCommand(SpecificRecord result, String commandId) {
+        if (result instanceof GenerationDeployed d && d.getCommandId() == null) d.setCommandId(commandId);
+        if (result instanceof DeployFailed f && f.getCommandId() == null) f.setCommandId(commandId);
     }
 
     /** Which rebuild and index an outcome belongs to, and every index of that rebuild. */

@@ -67,7 +67,8 @@ public final class RebuildPlanner {
     }
 
     public Plan embeddingsUpdated(EmbeddingsUpdated e) {
-        return plan(select(e.getHorizons(), List.of()), TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), null, false, false);
+        // answered like a command (CommandResult under its event id), so the upstream hears what became of it
+        return plan(select(e.getHorizons(), List.of()), TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), e.getEventId(), false, false);
     }
 
     /**
@@ -137,6 +138,12 @@ public final class RebuildPlanner {
         List<Horizon> hs = horizons.isEmpty() ? null : horizons.stream().map(Horizon::ofHours).toList();
         List<IndexType> ts = types.isEmpty() ? null : types.stream().map(IndexType::parse).toList();
         return configured.stream().filter(k -> hs == null || hs.contains(k.horizon())).filter(k -> ts == null || ts.contains(k.type())).toList();
+    }
+
+    /** What a refused command or event is told: nothing was planned, and why. */
+    public static CommandResult rejected(String commandId, String reason, Instant now) {
+        return CommandResult.newBuilder().setCommandId(commandId).setRebuildId(null).setAcceptedKeys(List.of()).setCoalesced(List.of())
+                .setSkipped(List.of()).setRejectedReason(reason).setDecidedAt(now).build();
     }
 
     private static CommandResult result(String commandId, String rebuildId, List<IndexKey> accepted, Map<IndexKey, String> coalesced,

@@ -310,7 +310,7 @@ public final class RebuildStatusView {
         Map<String, String> skipped = new LinkedHashMap<>();
         c.getSkipped().forEach(x -> skipped.put(x.getIndexKey(), x.getReason()));
         commands.put(c.getCommandId(), new CommandDecision(c.getCommandId(), c.getRebuildId(), List.copyOf(c.getAcceptedKeys()),
-                coalesced, skipped, c.getDecidedAt()));
+                coalesced, skipped, c.getDecidedAt(), c.getRejectedReason()));
         dirty.add(StatusRecords.COMMAND + c.getCommandId());
         while (commands.size() > KEEP_COMMANDS) {
             String evicted = commands.keySet().iterator().next();

@@ -39,7 +39,7 @@ public final class StatusRecords {
 
     /** What the trigger decided for one operator command (served at {@code /api/commands/<id>}). */
     public record CommandDecision(String commandId, String rebuildId, List<String> accepted, Map<String, String> coalescedInto,
-                           Map<String, String> skipped, Instant decidedAt) {}
+                           Map<String, String> skipped, Instant decidedAt, String rejectedReason) {}
 
     /** A scheduled run that did not start, and why. */
     public record SkippedRun(Instant at, String reason, Instant cooldownUntil) {}

@@ -1,20 +1,20 @@
 package dev.faissrebuild.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faissrebuild.events.EmbeddingsUpdated;
 import dev.faissrebuild.events.RebuildCommand;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.events.TriggerType;
 import dev.faissrebuild.model.Horizon;
 import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.http.JsonRequest;
 import dev.faissrebuild.runtime.http.OpsServer;
 import dev.faissrebuild.runtime.http.OpsServer.Response;
 import dev.faissrebuild.runtime.kafka.EventPublisher;
 import dev.faissrebuild.runtime.loop.Outgoing;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class TriggerApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<String> REBUILD_FIELDS = Set.of("horizons", "index_types", "force", "requested_by", "reason");
+    static final Set<String> EMBEDDINGS_FIELDS = Set.of("horizons", "produced_by", "note");
     private final EventPublisher publisher;
     private final RebuildStatusView view;
     private final Supplier<StatusReport> status;
@@ -40,20 +41,27 @@ public final class TriggerApi {
     }
 
     public void mount(OpsServer server) {
-        server.route("/api/rebuild", (method, path, body) -> method.equals("POST") ? rebuild(body) : Response.json(405, Map.of("error", "use POST")));
-        server.route("/api/status", (method, path, body) -> Response.json(200, status.get()));
-        server.route("/api/commands/", (method, path, body) -> {
+        server.route("/api/rebuild", "POST", (method, path, body) -> rebuild(body));
+        server.route("/api/embeddings", "POST", (method, path, body) -> embeddings(body));
+        server.route("/api/status", "GET", (method, path, body) -> Response.json(200, status.get()));
+        server.route("/api/commands/", "GET", (method, path, body) -> {
             String id = path.substring("/api/commands/".length());
             return view.command(id).<Response>map(c -> Response.json(200, reply(c)))
                     .orElse(Response.json(404, Map.of("error", "command " + id + " not decided yet (or unknown)")));
         });
     }
 
-    private Response rebuild(String body) throws Exception {
-        JsonNode req = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
-        RebuildCommand command = command(req, TriggerType.API);
+    private Response rebuild(String body) {
+        RebuildCommand command = command(JsonRequest.parse(body, REBUILD_FIELDS), TriggerType.API);
         publisher.publish(List.of(new Outgoing(Topics.REBUILD_COMMANDS, command.getCommandId(), command)));
         return Response.json(202, Map.of("command_id", command.getCommandId(), "status", "/api/commands/" + command.getCommandId()));
+    }
+
+    /** The upstream's "embeddings updated", by HTTP: the same event as on faiss.embeddings.updated, answered the same way. */
+    private Response embeddings(String body) {
+        EmbeddingsUpdated event = embeddingsUpdated(JsonRequest.parse(body, EMBEDDINGS_FIELDS));
+        publisher.publish(List.of(new Outgoing(Topics.EMBEDDINGS_UPDATED, event.getEventId(), event)));
+        return Response.json(202, Map.of("event_id", event.getEventId(), "status", "/api/commands/" + event.getEventId()));
     }
 
     /** What was decided for a command, as plain JSON. */
@@ -65,18 +73,22 @@ public final class TriggerApi {
         m.put("coalesced_into", c.coalescedInto());
         m.put("skipped", c.skipped());
         m.put("decided_at", String.valueOf(c.decidedAt()));
+        if (c.rejectedReason() != null) m.put("rejected", c.rejectedReason());
         return m;
     }
 
-    /** A command from JSON, every field checked (an unknown horizon or type is a 400, not a dead letter). */
-    static RebuildCommand command(JsonNode req, TriggerType trigger) {
-        List<Integer> horizons = new ArrayList<>();
-        req.path("horizons").forEach(h -> horizons.add(Horizon.parse(h.asText()).hours()));
-        List<String> types = new ArrayList<>();
-        req.path("index_types").forEach(t -> types.add(IndexType.parse(t.asText()).code()));
-        return RebuildCommand.newBuilder().setCommandId("c-" + UUID.randomUUID()).setHorizons(horizons).setIndexTypes(types)
-                .setForce(req.path("force").asBoolean(false)).setTrigger(trigger)
-                .setRequestedBy(req.path("requested_by").asText("api")).setReason(req.path("reason").asText(""))
-                .setRequestedAt(Instant.now()).build();
+    /** A command from a strictly read body: a typo or a wrong type is a 400, never a wider rebuild. */
+    static RebuildCommand command(JsonRequest req, TriggerType trigger) {
+        List<Integer> horizons = req.listOrAll("horizons", h -> Horizon.parse(h).hours());
+        List<String> types = req.listOrAll("index_types", t -> IndexType.parse(t).code());
+        return RebuildCommand.newBuilder().setCommandId("c-" + UUID.randomUUID()).setHorizons(horizons == null ? List.of() : horizons)
+                .setIndexTypes(types == null ? List.of() : types).setForce(req.bool("force", false)).setTrigger(trigger)
+                .setRequestedBy(req.text("requested_by", "api")).setReason(req.text("reason", "")).setRequestedAt(Instant.now()).build();
+    }
+
+    static EmbeddingsUpdated embeddingsUpdated(JsonRequest req) {
+        List<Integer> horizons = req.listOrAll("horizons", h -> Horizon.parse(h).hours());
+        return EmbeddingsUpdated.newBuilder().setEventId("e-" + UUID.randomUUID()).setHorizons(horizons == null ? List.of() : horizons)
+                .setProducedBy(req.text("produced_by", "api")).setProducedAt(Instant.now()).setNote(req.text("note", "")).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.faissrebuild.trigger;
 
 import dev.faissrebuild.events.EmbeddingsUpdated;
 import dev.faissrebuild.events.RebuildCommand;
+import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.loop.EventProcessor;
 import dev.faissrebuild.runtime.loop.Incoming;
 import dev.faissrebuild.runtime.loop.Outgoing;
@@ -33,6 +34,18 @@ public final class TriggerStep implements EventProcessor {
         }
         log(in.event().getSchema().getName(), plan);
         return plan.events();
+    }
+
+    /** A refused command or upstream event is answered: a CommandResult saying it was rejected and why. */
+    @Override
+    public List<Outgoing> onDeadLetter(Incoming in, String reason) {
+        String id = switch (in.event()) {
+            case RebuildCommand c -> c.getCommandId();
+            case EmbeddingsUpdated e -> e.getEventId();
+            default -> null;
+        };
+        if (id == null || id.isBlank()) return List.of();
+        return List.of(new Outgoing(Topics.COMMAND_RESULTS, id, RebuildPlanner.rejected(id, reason, java.time.Instant.now())));
     }
 
     static void log(String cause, RebuildPlanner.Plan plan) {

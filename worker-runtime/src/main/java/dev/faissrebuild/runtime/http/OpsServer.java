@@ -24,6 +24,8 @@ public final class OpsServer implements AutoCloseable {
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
             .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    /** The largest request body served: a rebuild command is a few hundred bytes. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("ops-http-", 0).factory());
 
@@ -64,9 +66,23 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    /** Serves {@code route} under {@code prefix} (a path and everything below it). */
-    public OpsServer route(String prefix, Route route) {
-        server.createContext(prefix, exchange -> serve(exchange, route));
+    /**
+     * Serves {@code route} for {@code method} requests to {@code path} (exactly, or everything below it
+     * when it ends with "/"); other methods get 405 with the allowed one, other paths 404.
+     */
+    public OpsServer route(String path, String method, Route route) {
+        server.createContext(path, exchange -> {
+            String p = exchange.getRequestURI().getPath();
+            String m = exchange.getRequestMethod();
+            if (!path.endsWith("/") && !p.equals(path)) {
+                respond(exchange, Response.json(404, java.util.Map.of("error", "no such path: " + p)));
+            } else if (!m.equals(method) && !(m.equals("HEAD") && method.equals("GET"))) {
+                exchange.getResponseHeaders().set("Allow", method);
+                respond(exchange, Response.json(405, java.util.Map.of("error", m + " is not allowed on " + path + "; use " + method)));
+            } else {
+                serve(exchange, route);
+            }
+        });
         return this;
     }
 
@@ -77,12 +93,12 @@ public final class OpsServer implements AutoCloseable {
      * {@code GET /health/live}: liveness alone (200 while no check is down), for a supervisor's probe.
      */
     public OpsServer health(Health health) {
-        route("/health/live", (m, p, b) -> {
+        route("/health/live", "GET", (m, p, b) -> {
             Health.Report r = health.report();
             boolean alive = r.checks().values().stream().noneMatch(c -> c.level() == Health.Level.DOWN);
             return Response.json(alive ? 200 : 503, java.util.Map.of("status", alive ? "alive" : "down", "timestamp", r.timestamp().toString()));
         });
-        return route("/health", (m, p, b) -> {
+        return route("/health", "GET", (m, p, b) -> {
             Health.Report r = health.report();
             boolean down = r.checks().values().stream().anyMatch(c -> c.level() == Health.Level.DOWN);
             return Response.json(down ? 503 : 200, r);
@@ -91,9 +107,8 @@ public final class OpsServer implements AutoCloseable {
 
     /** {@code GET /metrics}: the registry's series, then the {@link TextGauges} Micrometer cannot name. */
     public OpsServer metrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry, TextGauges extra) {
-        return route("/metrics", (m, p, b) -> m.equals("GET") || m.equals("HEAD")
-                ? new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape() + extra.render())
-                : Response.json(405, java.util.Map.of("error", "use GET")));
+        return route("/metrics", "GET", (m, p, b) -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+                registry.scrape() + extra.render()));
     }
 
     public int port() {
@@ -107,20 +122,39 @@ public final class OpsServer implements AutoCloseable {
     private static void serve(HttpExchange exchange, Route route) throws IOException {
         Response response;
         try {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            response = route.handle(exchange.getRequestMethod(), exchange.getRequestURI().toString(), body);
+            String body = body(exchange);
+            response = body == null ? Response.json(413, java.util.Map.of("error", "the request body exceeds " + MAX_BODY_BYTES + " bytes"))
+                    : route.handle(exchange.getRequestMethod(), exchange.getRequestURI().toString(), body);
         } catch (IllegalArgumentException e) {
             response = Response.json(400, java.util.Map.of("error", String.valueOf(e.getMessage())));
         } catch (Exception e) {
             LOG.warn("event=http_error path={} error=\"{}\"", exchange.getRequestURI(), e.toString());
             response = Response.json(500, java.util.Map.of("error", e.toString()));
         }
+        respond(exchange, response);
+    }
+
+    /**
+     * The body as text, or null when it is larger than {@link #MAX_BODY_BYTES}: refused from its declared
+     * length before anything is read, or after reading one byte past the limit, so no request can make the
+     * server hold more than that in memory.
+     */
+    private static String body(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > MAX_BODY_BYTES) return null;
+        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        return bytes.length > MAX_BODY_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void respond(HttpExchange exchange, Response response) throws IOException {
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        if (response.status() == 413) exchange.getResponseHeaders().set("Connection", "close");
         exchange.sendResponseHeaders(response.status(), bytes.length);
         try (var out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+        exchange.close();
     }
 
     @Override
