@@ -15,7 +15,8 @@ class SlowdownTest {
         assertThat(Slowdown.lowerRank(9, 0.001)).isZero();   // 2^-9 = 0.00195 > 0.001: no bound from 9 pairs
         assertThat(Slowdown.lowerRank(10, 0.001)).isEqualTo(1); // 2^-10 = 0.00098
         assertThat(Slowdown.lowerRank(20, 0.05)).isEqualTo(6);  // P(Bin(20, 1/2) <= 5) = 0.0207, <= 6: 0.0577
-        assertThat(Slowdown.lowerRank(300, 0.001)).isBetween(120, 126); // normal approximation: 150 - 3.09 * sqrt(75) = 123
+        assertThat(Slowdown.lowerRank(300, 0.001)).isEqualTo(123); // exact binomial sums (Python, math.comb); 200 queries: 78
+        assertThat(Slowdown.lowerRank(200, 0.001)).isEqualTo(78);
     }
 
     @Test
