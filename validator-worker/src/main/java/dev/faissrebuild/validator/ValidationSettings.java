@@ -8,7 +8,8 @@ import java.nio.file.Path;
  *
  * @param sampleSize queries drawn (seeded) from the embeddings for recall and latency
  * @param latencyQueries single queries timed one by one for the latency percentiles
- * @param latencySlackMs a p99 increase smaller than this is never a regression (sub-millisecond jitter)
+ * @param maxLatencyIncrease the per-query slowdown against the live index that counts as a regression (0.5 = +50 %)
+ * @param latencySlackMs a slowdown that adds less than this to the typical query is never a regression (too small for the budget)
  * @param queriesFile a held-out query file ({@code validation.queries_file}), or null to sample the embeddings
  * @param qualityGates {@code validation.enabled}: false runs the structure gate alone (a corrupt file would break
  *     consumers, so integrity is never skipped) and reports every quality gate as skipped

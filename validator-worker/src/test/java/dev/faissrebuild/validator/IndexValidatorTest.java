@@ -3,14 +3,12 @@ package dev.faissrebuild.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.faissrebuild.faiss.Index;
 import dev.faissrebuild.faiss.Metric;
 import dev.faissrebuild.model.IndexType;
 import dev.faissrebuild.runtime.config.ConfigLoader;
 import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.testing.PythonFaiss;
 import dev.faissrebuild.testing.TestData;
-import dev.faissrebuild.vectors.NpyMatrix;
 import dev.faissrebuild.vectors.RowSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +36,7 @@ class IndexValidatorTest {
 
     /** Builds an index from the first {@code rows} rows of {@code source}. */
     static Path build(String name, Path source, long rows, String factory, Metric metric, int nprobe) {
-        Path out = dir.resolve(name + ".faiss");
-        try (NpyMatrix m = NpyMatrix.open(source); Index index = Index.create(m.dim(), factory, metric)) {
-            if (!index.isTrained()) index.train(m.segment(), m.rows());
-            index.add(m.rows(0, rows), rows);
-            if (nprobe > 0) index.setNprobe(nprobe);
-            index.write(out);
-        }
-        return out;
+        return TestIndices.build(dir.resolve(name + ".faiss"), source, rows, factory, metric, nprobe);
     }
 
     static ValidationOutcome validate(IndexType type, Path file, String sha, double minRecall) {
