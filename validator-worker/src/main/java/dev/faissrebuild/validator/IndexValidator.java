@@ -71,7 +71,12 @@ public final class IndexValidator {
                 Double baseline = liveRecall != null ? Double.valueOf(liveRecall.atK()) : c.baseline().recordedRecall();
                 gates.add(RegressionGates.recall(recall.atK(), baseline, liveRecall != null ? "measured now on the same queries"
                         : "as recorded in generation " + c.baseline().generationId(), settings.maxRecallDrop()));
-                gates.add(RegressionGates.latency(timing, settings.maxLatencyIncrease(), settings.latencySlackMs()));
+                // a latency regression is a slower index for the same data: an index over more (or fewer) vectors is
+                // expected to answer at another speed, and only the latency budget judges it then
+                gates.add(live.ntotal() == probe.index().ntotal()
+                        ? RegressionGates.latency(timing, settings.maxLatencyIncrease(), settings.latencySlackMs())
+                        : Gate.skipped(RegressionGates.LATENCY, "the live index holds " + live.ntotal() + " vectors, the candidate "
+                                + probe.index().ntotal() + ": not the same data, so only the latency budget applies"));
             }
             return ValidationOutcome.of(gates, figures);
         }

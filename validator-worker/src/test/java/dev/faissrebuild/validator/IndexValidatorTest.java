@@ -157,6 +157,18 @@ class IndexValidatorTest {
     }
 
     @Test
+    void anIndexOverOtherDataIsNotALatencyRegressionOnlyTheBudgetJudgesIt() {
+        // the live index over a quarter of the rows: the candidate is slower because it holds more, not because it is worse
+        Path small = build("quarter-live", embeddings, ROWS / 4, "Flat", Metric.INNER_PRODUCT, 0);
+        Path full = build("full-candidate", embeddings, ROWS, "Flat", Metric.INNER_PRODUCT, 0);
+        ValidationOutcome o = new IndexValidator(settings(0.95)).validate(new Candidate("24h/flatip", IndexType.FLATIP, full, null, embeddings,
+                new Candidate.Baseline("g1", small, 1.0, false)));
+        assertThat(gate(o, "regression_latency").status()).isEqualTo(Gate.Status.SKIPPED);
+        assertThat(gate(o, "regression_latency").detail()).contains("holds " + ROWS / 4 + " vectors").contains("only the latency budget");
+        assertThat(gate(o, "latency").status()).isEqualTo(Gate.Status.PASSED);
+    }
+
+    @Test
     void recallAgreesWithPythonFaissAndNumpyExactSearch() throws Exception {
         Path ivf = build("ivf", embeddings, ROWS, "IVF64,PQ8np", Metric.INNER_PRODUCT, 8);
         ValidationOutcome o = validate(IndexType.IVFPQ, ivf, null, 0.0);
