@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             TradeoffCommand.class,
             UpCommand.class,
             RebuildCliCommand.class,
+            NotifyEmbeddingsCommand.class,
             StatusCommand.class,
             MonitorCommand.class,
             BackupCommand.class,

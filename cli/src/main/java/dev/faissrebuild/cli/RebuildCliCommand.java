@@ -64,13 +64,13 @@ final class RebuildCliCommand implements Callable<Integer> {
                 .setReason(reason).setRequestedAt(Instant.now()).build();
     }
 
+    /** Publishes and reports what the trigger decided (accepted, coalesced, skipped and why); exit 1 if refused. */
     private static int publish(KafkaSettings kafka, RebuildCommand command, PrintWriter out) {
-        try (EventPublisher p = new EventPublisher(kafka, "cli")) {
-            p.publish(List.of(new Outgoing(Topics.REBUILD_COMMANDS, command.getCommandId(), command)));
-        }
-        out.printf("rebuild requested: command %s (follow with: faiss-rebuild status)%n", command.getCommandId());
+        RebuildWatch.Result r = publishAndFollow(kafka, event(command), command.getCommandId(), Duration.ofSeconds(60), out, false);
+        if (r.decision() == null) out.println("no decision from the trigger within 60 s (is it running?); the command stays queued");
+        else if (!r.rejected()) out.printf("follow with: faiss-rebuild status%n");
         out.flush();
-        return 0;
+        return r.rejected() ? 1 : 0;
     }
 
     /** Publishes and follows; exit 0 when deployed or nothing needed doing. */
@@ -79,11 +79,25 @@ final class RebuildCliCommand implements Callable<Integer> {
         return r.deployed() || r.nothingToDo() ? 0 : 1;
     }
 
-    /** Publishes a command and follows what it starts until every rebuild involved has ended (or the timeout). */
     static RebuildWatch.Result publishAndFollow(KafkaSettings kafka, RebuildCommand command, Duration timeout, PrintWriter out) {
-        try (RebuildWatch watch = new RebuildWatch(kafka, out)) {
-            publish(kafka, command, out);
-            return watch.await(command.getCommandId(), timeout);
+        return publishAndFollow(kafka, event(command), command.getCommandId(), timeout, out, true);
+    }
+
+    /**
+     * Publishes a command or an upstream event and follows what it starts: the trigger's decision, then,
+     * with {@code toTheEnd}, every rebuild involved until it has ended (or the timeout).
+     */
+    static RebuildWatch.Result publishAndFollow(KafkaSettings kafka, Outgoing event, String id, Duration timeout, PrintWriter out,
+                                                boolean toTheEnd) {
+        try (RebuildWatch watch = new RebuildWatch(kafka, out); EventPublisher p = new EventPublisher(kafka, "cli")) {
+            p.publish(List.of(event));
+            out.printf("%s: %s%n", event.event().getSchema().getName(), id);
+            out.flush();
+            return watch.await(id, timeout, toTheEnd);
         }
+    }
+
+    private static Outgoing event(RebuildCommand command) {
+        return new Outgoing(Topics.REBUILD_COMMANDS, command.getCommandId(), command);
     }
 }

@@ -65,7 +65,8 @@ final class RebuildWatch implements AutoCloseable {
         parts.forEach(consumer::position); // fix the positions now, before the command is published
     }
 
-    Result await(String commandId, Duration timeout) {
+    /** @param toTheEnd false: return once the decision is known */
+    Result await(String commandId, Duration timeout, boolean toTheEnd) {
         CommandResult decision = null;
         Set<String> rebuilds = new HashSet<>();
         List<SpecificRecord> finals = new ArrayList<>();
@@ -79,7 +80,7 @@ final class RebuildWatch implements AutoCloseable {
                     if (c.getRebuildId() != null) rebuilds.add(c.getRebuildId());
                     c.getCoalesced().forEach(x -> rebuilds.add(x.getInRebuildId()));
                     describe(c);
-                    if (rebuilds.isEmpty()) return new Result(decision, finals, validated);
+                    if (rebuilds.isEmpty() || !toTheEnd) return new Result(decision, finals, validated);
                 } else if (e != null && rebuilds.contains(rebuildOf(e))) {
                     progress(e);
                     if (e instanceof IndexValidated v) validated.put(v.getIndexKey(), v);
@@ -90,7 +91,7 @@ final class RebuildWatch implements AutoCloseable {
                 }
             }
         }
-        out.printf("timed out after %d s waiting for the rebuild to finish (it goes on; see: faiss-rebuild status)%n", timeout.toSeconds());
+        if (toTheEnd) out.printf("timed out after %d s waiting for the rebuild to finish (it goes on; see: faiss-rebuild status)%n", timeout.toSeconds());
         out.flush();
         return new Result(decision, finals, validated);
     }

@@ -45,6 +45,21 @@ public final class Topics {
 
     private Topics() {}
 
+    /**
+     * The partition of an index key on a per-index topic: its place in {@link dev.faissrebuild.model.IndexKey#all()}
+     * (6h/flatip 0, 6h/ivfpq 1, … 48h/ivfpq 7), the same from every client (Java's {@link IndexKeyPartitioner},
+     * the Python client, {@code kcat -p}); null for other topics and keys.
+     */
+    public static Integer partitionOf(String topic, String key) {
+        if (!topic.equals(REBUILD_REQUESTED) && !topic.equals(INDEX_BUILT) && !topic.equals(INDEX_VALIDATED)) return null;
+        try {
+            int i = dev.faissrebuild.model.IndexKey.all().indexOf(dev.faissrebuild.model.IndexKey.parse(key));
+            return i < 0 ? null : i;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public static List<TopicSpec> all() {
         return List.of(
                 new TopicSpec(REBUILD_COMMANDS, 1),

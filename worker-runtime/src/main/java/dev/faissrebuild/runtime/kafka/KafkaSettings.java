@@ -26,6 +26,8 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> extra) 
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // each index key on a partition of its own (murmur2 puts the 8 keys on 4 partitions)
+        p.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, dev.faissrebuild.events.IndexKeyPartitioner.class.getName());
         if (transactionalId != null) p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.putAll(extra);
         return p;
