@@ -147,7 +147,7 @@ public final class BuildStep implements EventProcessor {
                 .setMetric(b.metric().label()).setNlist(b.nlist()).setNprobe(b.nprobe()).setPqM(b.pqM())
                 .setTrainingRows(b.trainingRows()).setBuildSeconds(b.buildSeconds()).setPeakRssBytes(b.peakRssBytes())
                 .setEmbeddingsPath(ConfinedPaths.relative(embeddingsDir, b.embeddings())).setEmbeddingsSha256(b.embeddingsSha256())
-                .setEmbeddingsRows(b.ntotal()).setBuiltAt(Instant.now())
+                .setEmbeddingsRows(b.ntotal()).setBuiltAt(Instant.now()).setSkipValidation(r.getSkipValidation())
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.faissrebuild.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.faissrebuild.builder.BuilderService;
 import dev.faissrebuild.builder.BuiltIndex;
 import dev.faissrebuild.builder.IndexBuilder;
 import dev.faissrebuild.faiss.FaissRuntime;
@@ -12,16 +13,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "build-index", mixinStandardHelpOptions = true,
-        description = "Builds one index from a .npy embeddings file, offline (no Kafka), and writes it as a standard FAISS file.")
+        description = {"Builds one index from a .npy embeddings file, offline (no Kafka), and writes it as a standard FAISS file,",
+                "with the builder's own recipe and tuning (IVF-PQ: finer codes until nprobe reaches the validation target),",
+                "so what it builds is what the pipeline would deploy. --factory and --nprobe pin either."})
 final class BuildIndexCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec CommandSpec spec;
+    @Mixin GlobalOptions global;
 
     @Option(names = "--embeddings", required = true, description = "float32 .npy file, shape (N, d).")
     Path embeddings;
@@ -35,7 +40,7 @@ final class BuildIndexCommand implements Callable<Integer> {
     @Option(names = "--factory", description = "FAISS factory string instead of the recipe's, e.g. IVF1024,PQ16np.")
     String factory;
 
-    @Option(names = "--nprobe", defaultValue = "0", description = "nprobe to store for IVF indices (default: the recipe's).")
+    @Option(names = "--nprobe", defaultValue = "0", description = "nprobe to store for IVF indices (default: tuned to the validation target, as the builder does).")
     int nprobe;
 
     @Option(names = "--threads", description = "OpenMP threads (default: all cores).")
@@ -47,8 +52,9 @@ final class BuildIndexCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int t = threads != null ? threads : FaissRuntime.defaultThreads();
-        BuiltIndex built = new IndexBuilder().build(
-                new IndexBuilder.Request(embeddings, IndexType.parse(type), factory, nprobe, out, t));
+        // the pipeline's target (validation.min_recall_threshold and friends): tuned unless nprobe is pinned
+        BuiltIndex built = new IndexBuilder().build(new IndexBuilder.Request(embeddings, IndexType.parse(type), factory, nprobe, out, t,
+                nprobe > 0 ? null : BuilderService.target(global.config())));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             o.println(JSON.writeValueAsString(describe(built)));

@@ -46,6 +46,22 @@ final class MonitorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (what.dashboard) return print(out, dashboard());
         FaissRebuildConfig c = global.config();
+        try {
+            return read(c, out);
+        } catch (Unreachable e) {
+            spec.commandLine().getErr().println("monitor: " + e.getMessage());
+            return 2; // as the help says: unreachable counts as critical
+        }
+    }
+
+    /** The system could not be reached at all. */
+    static final class Unreachable extends Exception {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    private Integer read(FaissRebuildConfig c, PrintWriter out) throws Exception {
         if (what.rules) return print(out, PrometheusRules.yaml(c));
         if (what.metrics) {
             if (url == null && !c.monitoring().enablePrometheus()) {
@@ -98,7 +114,7 @@ final class MonitorCommand implements Callable<Integer> {
             return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (java.io.IOException e) {
-            throw new UserError("cannot reach " + url + " (" + e + "); is faiss-rebuild running? (faiss-rebuild up)");
+            throw new Unreachable("cannot reach " + url + " (" + e + "); is faiss-rebuild running? (faiss-rebuild up)");
         }
     }
 }

@@ -47,10 +47,24 @@ final class RebuildCliCommand implements Callable<Integer> {
     @Option(names = "--reason", defaultValue = "", description = "Why, for the record.")
     String reason;
 
+    @Option(names = "--skip-validation", description = {"Run only the integrity gate on the new indices (the original system's option).",
+            "Refused by the trigger while rebuild.require_validation_pass is true."})
+    boolean skipValidation;
+
+    @Option(names = "--skip-backup", description = {"Deploy without a backup of the replaced set (the original system's option).",
+            "Refused while deploy.backup_before_deploy is true: that setting promises a restore point for every replaced set."})
+    boolean skipBackup;
+
     @Override
     public Integer call() {
         FaissRebuildConfig c = global.config();
+        if (skipBackup && c.deploy().backupBeforeDeploy()) {
+            throw new UserError("--skip-backup is refused: deploy.backup_before_deploy is true, which promises a restore point for every "
+                    + "replaced set; set it to false to deploy without backups");
+        }
+        if (skipBackup) spec.commandLine().getOut().println("--skip-backup: backups are already off (deploy.backup_before_deploy = false)");
         RebuildCommand command = command(Horizon.parseList(horizons), IndexType.parseList(types), force, reason);
+        command.setSkipValidation(skipValidation);
         KafkaSettings kafka = Connection.reachableKafka(c);
         PrintWriter out = spec.commandLine().getOut();
         Duration timeout = Duration.ofMinutes(timeoutMinutes != null ? timeoutMinutes : c.rebuild().maxRebuildTimeMinutes());

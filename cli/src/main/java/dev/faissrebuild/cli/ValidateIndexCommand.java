@@ -1,7 +1,10 @@
 package dev.faissrebuild.cli;
 
 import dev.faissrebuild.faiss.Index;
+import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.validator.Candidate;
 import dev.faissrebuild.validator.Gate;
@@ -28,7 +31,8 @@ final class ValidateIndexCommand implements Callable<Integer> {
     @Mixin GlobalOptions global;
 
     @Option(names = "--index", required = true, description = "Index file.") Path index;
-    @Option(names = "--embeddings", required = true, description = "The .npy the index was built from.") Path embeddings;
+    @Option(names = "--embeddings", description = "The .npy the index was built from (default with --key: the data dir's file of that index).") Path embeddings;
+    @Option(names = "--key", description = "Also run the regression gates against the live index of this key (e.g. 24h/ivfpq) in --data-dir.") String key;
     @Option(names = "--queries", description = "Held-out query vectors (.npy) instead of a sample of the embeddings.") Path queries;
     @Option(names = "--type", description = "flatip or ivfpq (default: told by the file).") String type;
     @Option(names = "--json", description = "Print JSON.") boolean json;
@@ -38,8 +42,14 @@ final class ValidateIndexCommand implements Callable<Integer> {
         FaissRebuildConfig c = global.config();
         ValidationSettings settings = ValidationSettings.from(c.validation(), Runtime.getRuntime().availableProcessors(), c.paths().data());
         if (queries != null) settings = settings.withQueriesFile(queries);
-        IndexType t = type != null ? IndexType.parse(type) : typeOf(index);
-        ValidationOutcome o = new IndexValidator(settings).validate(new Candidate(index.getFileName().toString(), t, index, null, embeddings));
+        IndexKey k = key == null ? null : IndexKey.parse(key);
+        Path source = embeddings != null ? embeddings : k != null ? c.paths().embeddings().resolve(k.embeddingsFileName()) : null;
+        if (source == null) throw new UserError("give --embeddings (the .npy the index was built from), or --key to take the data dir's");
+        IndexType t = k != null ? k.type() : type != null ? IndexType.parse(type) : typeOf(index);
+        Candidate.Baseline live = k == null ? null : Candidate.Baseline.live(new IndicesLayout(c.paths().indices()), k, Sha256.of(source));
+        if (k != null && live == null) spec.commandLine().getOut().println("no live index of " + k + " in " + c.paths().indices()
+                + ": the regression gates are skipped");
+        ValidationOutcome o = new IndexValidator(settings).validate(new Candidate(index.getFileName().toString(), t, index, null, source, live));
         print(o, json, spec.commandLine().getOut());
         return o instanceof ValidationOutcome.Validated ? 0 : 1;
     }

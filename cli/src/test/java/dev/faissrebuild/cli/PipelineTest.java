@@ -202,6 +202,18 @@ class PipelineTest {
         OfflineCommandsTest.Run health = OfflineCommandsTest.cli("monitor", "--health", "--url", base, "--data-dir", dir.toString(), "--config", cfg);
         assertThat(health.out()).contains("\"status\"");
         assertThat(health.code()).isIn(0, 1); // healthy, or warning (a failed rebuild in the last 24 h lowers the success rate)
+        // offline = pipeline: an index built by build-index passes validate-index, regression against the live one included
+        Path offline = dir.resolve("offline_24h_ivfpq.faiss");
+        String emb = config.paths().embeddings().resolve("embeddings_24h.npy").toString();
+        assertThat(OfflineCommandsTest.cli("build-index", "--embeddings", emb, "--type", "ivfpq", "--out", offline.toString(),
+                "--config", cfg).code()).isZero();
+        OfflineCommandsTest.Run gates = OfflineCommandsTest.cli("validate-index", "--index", offline.toString(), "--key", "24h/ivfpq",
+                "--data-dir", dir.toString(), "--config", cfg, "--json");
+        assertThat(gates.code()).as(gates.out() + gates.err()).isZero();
+        var judged = new com.fasterxml.jackson.databind.ObjectMapper().readTree(gates.out());
+        for (var g : judged.get("gates")) {
+            if (g.get("name").asText().equals("regression_recall")) assertThat(g.get("status").asText()).isEqualTo("PASSED");
+        }
         OfflineCommandsTest.Run valid = OfflineCommandsTest.cli("maintenance", "validate", "--data-dir", dir.toString(), "--config", cfg);
         assertThat(valid.code()).as(valid.out() + valid.err()).isZero();
         assertThat(valid.out()).contains("is sound: 8 files present, checksums match");

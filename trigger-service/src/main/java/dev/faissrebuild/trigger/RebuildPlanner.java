@@ -63,12 +63,12 @@ public final class RebuildPlanner {
     public Plan command(RebuildCommand c) {
         List<IndexKey> keys = select(c.getHorizons(), c.getIndexTypes());
         TriggerType trigger = c.getTrigger() == TriggerType.API ? TriggerType.API : TriggerType.MANUAL;
-        return plan(keys, trigger, c.getRequestedBy(), c.getCommandId(), c.getForce(), true);
+        return plan(keys, new Ask(trigger, c.getRequestedBy(), c.getCommandId(), c.getForce(), true, c.getSkipValidation()));
     }
 
     public Plan embeddingsUpdated(EmbeddingsUpdated e) {
         // answered like a command (CommandResult under its event id), so the upstream hears what became of it
-        return plan(select(e.getHorizons(), List.of()), TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), e.getEventId(), false, false);
+        return plan(select(e.getHorizons(), List.of()), new Ask(TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), e.getEventId(), false, false, false));
     }
 
     /**
@@ -86,11 +86,20 @@ public final class RebuildPlanner {
             configured.forEach(k -> skipped.put(k, why));
             return new Plan(null, List.of(), Map.of(), skipped, List.of(), until.get());
         }
-        return plan(configured, TriggerType.SCHEDULED, "scheduler", null, false, false);
+        return plan(configured, new Ask(TriggerType.SCHEDULED, "scheduler", null, false, false, false));
     }
 
-    private Plan plan(List<IndexKey> keys, TriggerType trigger, String by, String commandId, boolean force, boolean answer) {
+    /**
+     * Who asks, and how: {@code commandId} is answered with a CommandResult; {@code answer} adds operator
+     * hints to skip reasons; {@code skipValidation} travels to the validator with each request.
+     */
+    private record Ask(TriggerType trigger, String by, String commandId, boolean force, boolean answer, boolean skipValidation) {}
+
+    private Plan plan(List<IndexKey> keys, Ask ask) {
         Instant now = clock.instant();
+        boolean force = ask.force();
+        boolean answer = ask.answer();
+        String commandId = ask.commandId();
         Map<IndexKey, String> skipped = new LinkedHashMap<>();
         List<IndexKey> wanted = new ArrayList<>();
         for (IndexKey k : keys) {
@@ -107,8 +116,9 @@ public final class RebuildPlanner {
         for (IndexKey k : accepted) {
             events.add(new Outgoing(Topics.REBUILD_REQUESTED, k.toString(), RebuildRequested.newBuilder()
                     .setRebuildId(rebuildId).setIndexKey(k.toString()).setHorizonHours(k.horizon().hours())
-                    .setIndexType(k.type().code()).setTrigger(trigger).setCommandId(commandId).setRequestedBy(by)
-                    .setRequestedAt(now).setForce(force).setRebuildKeys(rebuildKeys).setFactory(null).build()));
+                    .setIndexType(k.type().code()).setTrigger(ask.trigger()).setCommandId(commandId).setRequestedBy(ask.by())
+                    .setRequestedAt(now).setForce(force).setRebuildKeys(rebuildKeys).setFactory(null)
+                    .setSkipValidation(ask.skipValidation()).build()));
         }
         if (commandId != null) events.add(new Outgoing(Topics.COMMAND_RESULTS, commandId, result(commandId, accepted.isEmpty() ? null : rebuildId,
                 accepted, coalesced, skipped, now)));

@@ -45,7 +45,7 @@ public final class TriggerService {
         RebuildPlanner planner = new RebuildPlanner(view, c.rebuild().keys(), new EmbeddingsChanges(c.paths().embeddings(), layout),
                 Clock.systemUTC(), Duration.ofHours(c.scheduler().maxRebuildDurationHours()), c.scheduler().maxConsecutiveFailures(),
                 Duration.ofHours(c.scheduler().failureCooldownHours()));
-        rt.run(WorkerSpec.of("trigger", List.of(Topics.REBUILD_COMMANDS, Topics.EMBEDDINGS_UPDATED), new TriggerStep(planner))
+        rt.run(WorkerSpec.of("trigger", List.of(Topics.REBUILD_COMMANDS, Topics.EMBEDDINGS_UPDATED), new TriggerStep(planner, c.rebuild().requireValidationPass()))
                 .transactional(TRANSACTIONAL_ID));
         EventPublisher publisher = rt.onClose(new EventPublisher(rt.kafka(), "trigger-publisher"));
         CronTrigger cron = c.scheduler().enabled()

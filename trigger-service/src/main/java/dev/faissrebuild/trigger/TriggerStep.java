@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
 public final class TriggerStep implements EventProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(TriggerStep.class);
     private final RebuildPlanner planner;
+    private final boolean validationRequired;
 
-    public TriggerStep(RebuildPlanner planner) {
+    /** @param validationRequired {@code rebuild.require_validation_pass}: a command may not skip the quality gates */
+    public TriggerStep(RebuildPlanner planner, boolean validationRequired) {
         this.planner = planner;
+        this.validationRequired = validationRequired;
     }
 
     @Override
@@ -25,6 +28,9 @@ public final class TriggerStep implements EventProcessor {
         RebuildPlanner.Plan plan;
         try {
             plan = switch (in.event()) {
+                case RebuildCommand c when c.getSkipValidation() && validationRequired -> throw new PermanentFailure(
+                        "--skip-validation is refused: rebuild.require_validation_pass is true, so every index must pass its quality gates; "
+                                + "set it to false to allow rebuilds that skip them");
                 case RebuildCommand c -> planner.command(c);
                 case EmbeddingsUpdated e -> planner.embeddingsUpdated(e);
                 default -> throw new PermanentFailure("trigger does not handle " + in.event().getSchema().getName());

@@ -30,7 +30,8 @@ public final class IndexValidator {
             gates.add(structure);
             if (structure.failed()) return skipRest(gates, "the structure gate failed");
             if (!settings.qualityGates()) {
-                skipRest(gates, ValidationSettings.DISABLED + " (only the integrity gate runs: the index is not quality-checked)");
+                skipRest(gates, ValidationSettings.DISABLED + " or the rebuild's --skip-validation (only the integrity gate runs: "
+                        + "the index is not quality-checked)");
                 return ValidationOutcome.structureOnly(gates, Figures.none(settings.k()));
             }
             try (RecallMeter meter = meter(vectors, index)) {

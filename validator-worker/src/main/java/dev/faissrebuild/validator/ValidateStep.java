@@ -33,6 +33,7 @@ public final class ValidateStep implements EventProcessor {
     private final Path embeddingsDir;
     private final IndicesLayout indices;
     private final IndexValidator validator;
+    private final ValidationSettings settings;
     private final ValidationRunner runner;
     private final IndexMetrics metrics;
 
@@ -41,6 +42,7 @@ public final class ValidateStep implements EventProcessor {
         this.embeddingsDir = embeddingsDir;
         this.indices = indices;
         this.validator = new IndexValidator(settings);
+        this.settings = settings;
         this.runner = runner;
         this.metrics = metrics;
     }
@@ -82,7 +84,9 @@ public final class ValidateStep implements EventProcessor {
             return validator.refused("embeddings file " + source.file() + " changed since the build (sha256 " + source.sha256().substring(0, 12)
                     + "…, built from " + built.getEmbeddingsSha256().substring(0, Math.min(12, built.getEmbeddingsSha256().length())) + "…)");
         }
-        ValidationOutcome outcome = runner.validate(candidate, built.getRebuildId() + "/" + built.getIndexKey());
+        // a rebuild asked with --skip-validation (allowed only while rebuild.require_validation_pass is false): integrity only
+        ValidationOutcome outcome = runner.validate(candidate, built.getSkipValidation() ? settings.withoutQualityGates() : settings,
+                built.getRebuildId() + "/" + built.getIndexKey());
         return source.changedSince().map(change -> validator.refused("embeddings file " + source.file() + " changed while validating: "
                 + change + "; the figures are discarded")).orElse(outcome);
     }
@@ -150,9 +154,7 @@ public final class ValidateStep implements EventProcessor {
 
     /** The live index of the same key, for the regression gate; null when no generation is live or it lacks the key. */
     private Candidate.Baseline baseline(IndexKey key, IndexBuilt built) {
-        return indices.liveManifest().flatMap(m -> m.entry(key.toString()).map(e -> new Candidate.Baseline(m.generationId(),
-                indices.generation(m.generationId()).resolve(e.fileName()), e.recallAtK(),
-                built.getEmbeddingsSha256().equals(e.embeddingsSha256())))).orElse(null);
+        return Candidate.Baseline.live(indices, key, built.getEmbeddingsSha256());
     }
 
     static GateResult gate(Gate g) {

@@ -35,6 +35,12 @@ public record ValidationSettings(int k, int sampleSize, double minRecall, double
                 v.queriesFile() == null || v.queriesFile().isBlank() ? null : dataDir.resolve(v.queriesFile()), v.enabled());
     }
 
+    /** The same settings with only the integrity gate (a rebuild that asked to skip the quality gates). */
+    public ValidationSettings withoutQualityGates() {
+        return new ValidationSettings(k, sampleSize, minRecall, maxLatencyP99Ms, latencyQueries, threads, seed, maxRecallDrop,
+                maxLatencyIncrease, latencySlackMs, queriesFile, false);
+    }
+
     public ValidationSettings withQueriesFile(Path file) {
         return new ValidationSettings(k, sampleSize, minRecall, maxLatencyP99Ms, latencyQueries, threads, seed, maxRecallDrop,
                 maxLatencyIncrease, latencySlackMs, file, qualityGates);

@@ -21,7 +21,7 @@ public final class ValidatorService {
         IndexMetrics metrics = new IndexMetrics(rt.registry(), rt.textGauges(), c.rebuild().keys());
         metrics.bindLive(layout, c.rebuild().keys());
         ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics,
-                new ChildValidation(ChildProcesses.sameJvm(), settings));
+                new ChildValidation(ChildProcesses.sameJvm()));
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + rt.instanceId()));
     }

@@ -16,15 +16,13 @@ import java.util.Map;
  */
 public final class ChildValidation implements ValidationRunner {
     private final ChildProcesses children;
-    private final ValidationSettings settings;
 
-    public ChildValidation(ChildProcesses children, ValidationSettings settings) {
+    public ChildValidation(ChildProcesses children) {
         this.children = children;
-        this.settings = settings;
     }
 
     @Override
-    public ValidationOutcome validate(Candidate candidate, String label) {
+    public ValidationOutcome validate(Candidate candidate, ValidationSettings settings, String label) {
         ChildResult<ValidationJob.Reply> result = children.run(ValidationJob.class, new ValidationJob.Request(candidate, settings),
                 ValidationJob.Reply.class, label, Map.of("OMP_NUM_THREADS", Integer.toString(Math.max(1, settings.threads()))));
         return switch (result) {

@@ -26,6 +26,8 @@ public final class OpsServer implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     /** The largest request body served: a rebuild command is a few hundred bytes. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** How much of a too large body is read and discarded so the client hears the 413 (loopback: ~10 ms per 32 MiB). */
+    static final long DRAIN_BYTES = 64L << 20;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("ops-http-", 0).factory());
 
@@ -135,15 +137,26 @@ public final class OpsServer implements AutoCloseable {
     }
 
     /**
-     * The body as text, or null when it is larger than {@link #MAX_BODY_BYTES}: refused from its declared
-     * length before anything is read, or after reading one byte past the limit, so no request can make the
-     * server hold more than that in memory.
+     * The body as text, or null when it is larger than {@link #MAX_BODY_BYTES}. No request makes the server
+     * hold more than that: beyond it the rest is read and thrown away (so the client, which may still be
+     * sending, receives the 413), up to {@link #DRAIN_BYTES}; a body larger still is not read at all and
+     * the connection is closed. A client that sends {@code Expect: 100-continue} (curl does for large
+     * bodies) gets the 413 before it sends anything.
      */
     private static String body(HttpExchange exchange) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > MAX_BODY_BYTES) return null;
-        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-        return bytes.length > MAX_BODY_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
+        long length = declared != null && declared.matches("[0-9]{1,18}") ? Long.parseLong(declared) : -1;
+        if (length > MAX_BODY_BYTES) {
+            if (length <= DRAIN_BYTES && !"100-continue".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Expect"))) {
+                exchange.getRequestBody().skip(length);
+            }
+            return null;
+        }
+        var in = exchange.getRequestBody();
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length <= MAX_BODY_BYTES) return new String(bytes, StandardCharsets.UTF_8);
+        in.skip(DRAIN_BYTES);
+        return null;
     }
 
     private static void respond(HttpExchange exchange, Response response) throws IOException {
