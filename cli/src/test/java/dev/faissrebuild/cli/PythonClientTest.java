@@ -115,9 +115,7 @@ class PythonClientTest {
     @Test
     @Order(4)
     void anUnchangedFileIsSkippedWithTheReason() throws Exception {
-        JsonNode r = JSON.readTree(python("import faiss_rebuild_client as c, json\n"
-                + "eid = c.publish_embeddings_updated('" + bootstrap() + "', [24], 'python-test')\n"
-                + "print(json.dumps(c.follow_deployments('" + bootstrap() + "', eid, 120)))"));
+        JsonNode r = publishAndFollow(24);
         assertThat(r.get("status").asText()).isEqualTo("skipped");
         assertThat(r.get("reasons").get("24h/flatip").asText()).contains("unchanged");
     }
@@ -125,13 +123,18 @@ class PythonClientTest {
     @Test
     @Order(5)
     void aBadHorizonIsRejectedWithTheReason() throws Exception {
-        JsonNode r = JSON.readTree(python("import faiss_rebuild_client as c, json\n"
-                + "eid = c.publish_embeddings_updated('" + bootstrap() + "', [5], 'python-test')\n"
-                + "print(json.dumps(c.follow_deployments('" + bootstrap() + "', eid, 120)))"));
+        JsonNode r = publishAndFollow(5);
         assertThat(r.get("status").asText()).isEqualTo("rejected");
         assertThat(r.get("reason").asText()).contains("5");
         assertThat(system.events(Topics.INDEX_DEPLOYED)).noneMatch(e -> e instanceof DeployFailed f && f.getCommandId() != null
                 && f.getCommandId().equals(r.get("decision").get("command_id").asText()));
+    }
+
+    /** Publishes an update of {@code horizon} from Python and returns what follow_deployments reports. */
+    static JsonNode publishAndFollow(int horizon) throws Exception {
+        return JSON.readTree(python("import faiss_rebuild_client as c, json\n"
+                + "eid = c.publish_embeddings_updated('" + bootstrap() + "', [" + horizon + "], 'python-test')\n"
+                + "print(json.dumps(c.follow_deployments('" + bootstrap() + "', eid, 120)))"));
     }
 
     static String bootstrap() {
