@@ -1,5 +1,6 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.runtime.cancel.Supervisions;
 import dev.faissrebuild.builder.run.BuildOutcome;
 import dev.faissrebuild.builder.run.BuildRunner;
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
@@ -44,12 +45,17 @@ public final class BuildStep implements EventProcessor {
     private final BuildMetrics metrics;
     private final MemoryBudget budget;
     private final BuildRunner runner;
+    private final Supervisions supervision;
 
-    /** @param runner where builds run: a child process per build in the worker ({@link ChildProcessBuildRunner}) */
+    /**
+     * @param runner where builds run: a child process per build in the worker ({@link ChildProcessBuildRunner})
+     * @param supervision the time limit of a build and the cancellations
+     */
     public BuildStep(Path embeddingsDir, IndicesLayout indices, int threads, IndexBuilder.Target target, BuildMetrics metrics,
-                     MemoryBudget budget, BuildRunner runner) {
+                     MemoryBudget budget, BuildRunner runner, Supervisions supervision) {
         this.embeddingsDir = embeddingsDir;
         this.runner = runner;
+        this.supervision = supervision;
         this.budget = budget;
         this.target = target;
         this.indices = indices;
@@ -64,6 +70,8 @@ public final class BuildStep implements EventProcessor {
         }
         IndexKey key = RequestChecks.key(in.key(), request);
         Path embeddings = embeddingsDir.resolve(key.embeddingsFileName());
+        var cancelled = supervision.cancelled(request.getRebuildId(), key.toString());
+        if (cancelled.isPresent()) return failed(request, key, FailureKind.CANCELLED, "not built: " + cancelled.get(), embeddings, 0);
         Path output;
         try {
             output = indices.staging(request.getRebuildId()).resolve(key.fileName());
@@ -92,8 +100,13 @@ public final class BuildStep implements EventProcessor {
     private List<Outgoing> build(RebuildRequested request, IndexKey key, EmbeddingsSnapshot source, Path output, IndexBuilder.Target target) {
         Path embeddings = source.file();
         LOG.info("event=build_started rebuild={} index={} embeddings={} threads={}", request.getRebuildId(), key, embeddings, threads);
-        BuildOutcome outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target,
-                source.sha256()), request.getRebuildId() + "/" + key);
+        BuildOutcome outcome;
+        try {
+            outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target,
+                    source.sha256()), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString()));
+        } finally {
+            supervision.done(request.getRebuildId(), key.toString());
+        }
         metrics.record(key, outcome.usage());
         ResourceUsage u = outcome.usage();
         var changed = source.changedSince();

@@ -1,7 +1,10 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.runtime.cancel.Supervisions;
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
 import dev.faissrebuild.events.Topics;
+import dev.faissrebuild.runtime.cancel.Cancellations;
+import java.time.Duration;
 import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
@@ -21,7 +24,8 @@ public final class BuilderService {
         FaissRebuildConfig c = rt.config();
         BuildStep step = new BuildStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()),
                 c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry(), c.rebuild().keys()), MemoryBudget.ofGb(c.rebuild().maxMemoryGb()),
-                ChildProcessBuildRunner.sameJvm());
+                ChildProcessBuildRunner.sameJvm(), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
+                        rt.onClose(Cancellations.follow(rt.kafka(), "builder"))));
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + rt.instanceId()));
     }

@@ -1,5 +1,6 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.runtime.cancel.Supervisions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
@@ -32,7 +33,7 @@ class MemoryBudgetTest {
 
     private BuildStep step(MemoryBudget budget) {
         return new BuildStep(dir.resolve("embeddings"), new IndicesLayout(dir.resolve("indices")), 1, TARGET,
-                new BuildMetrics(new SimpleMeterRegistry(), IndexKey.all()), budget, ChildProcessBuildRunner.sameJvm());
+                new BuildMetrics(new SimpleMeterRegistry(), IndexKey.all()), budget, ChildProcessBuildRunner.sameJvm(), Supervisions.unlimited());
     }
 
     private static Incoming request(String rebuildId, IndexKey key) {

@@ -6,6 +6,7 @@ import dev.faissrebuild.events.GenerationDeployed;
 import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
+import dev.faissrebuild.events.RebuildCancelled;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
@@ -38,13 +39,26 @@ public final class DeployStep implements EventProcessor {
     public List<Outgoing> process(Incoming in) throws Exception {
         SpecificRecord event = in.event();
         if (event instanceof IndexBuilt) return List.of(); // only its verdict matters here
+        if (event instanceof RebuildCancelled c) return cancelled(c);
         RebuildRef ref = RebuildRef.of(event);
         if (!ref.key().toString().equals(in.key())) {
             throw new PermanentFailure("record key '" + in.key() + "' and index_key " + ref.key() + " name different indices");
         }
         ledger.record(ref.rebuildId(), ref.key(), event);
+        if (ledger.decidedByCancel(ref.rebuildId())) return List.of(); // the cancellation said it all
+        return decideIfComplete(ref);
+    }
+
+    /**
+     * Decides once every index has its outcome or is cancelled. A cancelled index is not rebuilt: its live
+     * file is carried over (a partial cancel deploys the rest).
+     */
+    private List<Outgoing> decideIfComplete(RebuildRef ref) throws Exception {
         Map<IndexKey, SpecificRecord> outcomes = ledger.outcomes(ref.rebuildId(), ref.keys());
-        if (outcomes.size() < ref.keys().size()) return List.of();
+        List<String> cancelledKeys = ledger.cancelled(ref.rebuildId()).map(RebuildCancelled::getIndexKeys).orElse(null);
+        if (cancelledKeys != null) outcomes.keySet().removeIf(k -> cancelledKeys.contains(k.toString()));
+        long cancelled = cancelledKeys == null ? 0 : ref.keys().stream().filter(k -> cancelledKeys.contains(k.toString())).count();
+        if (outcomes.size() + cancelled < ref.keys().size()) return List.of();
         var decided = ledger.result(ref.rebuildId());
         List<SpecificRecord> results;
         try {
@@ -61,6 +75,35 @@ public final class DeployStep implements EventProcessor {
             janitor.afterDecision(ref.rebuildId());
         }
         return results.stream().map(r -> new Outgoing(Topics.INDEX_DEPLOYED, ref.rebuildId(), r)).toList();
+    }
+
+    /**
+     * A cancellation of the whole rebuild ends it at once (DeployFailed naming the indices still pending);
+     * one of some of its indices waits for the others, which then deploy with the cancelled ones carried over.
+     */
+    private List<Outgoing> cancelled(RebuildCancelled c) throws Exception {
+        RebuildRef ref;
+        try {
+            ConfinedPaths.requireSimpleName(c.getRebuildId(), "rebuild id");
+            ref = new RebuildRef(c.getRebuildId(), RebuildRef.keys(c.getRebuildKeys()).getFirst(), RebuildRef.keys(c.getRebuildKeys()), c);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("RebuildCancelled is not valid: " + e.getMessage(), e);
+        }
+        var decided = ledger.result(c.getRebuildId());
+        if (decided.isPresent()) {
+            // decided already: only a redelivered cancellation that decided it says it again
+            return ledger.decidedByCancel(c.getRebuildId()) ? List.of(new Outgoing(Topics.INDEX_DEPLOYED, c.getRebuildId(), decided.get())) : List.of();
+        }
+        ledger.cancel(c);
+        List<String> keys = ledger.cancelled(c.getRebuildId()).orElseThrow().getIndexKeys();
+        if (!keys.isEmpty() && !keys.containsAll(c.getRebuildKeys())) return decideIfComplete(ref);
+        Map<IndexKey, SpecificRecord> outcomes = ledger.outcomes(c.getRebuildId(), ref.keys());
+        List<String> pending = ref.keys().stream().filter(k -> !outcomes.containsKey(k)).map(IndexKey::toString).toList();
+        DeployFailed failed = deployment.cancelled(c, pending);
+        failed.setCommandId(c.getCommandId());
+        ledger.saveResultOfCancel(c.getRebuildId(), failed);
+        janitor.afterDecision(c.getRebuildId());
+        return List.of(new Outgoing(Topics.INDEX_DEPLOYED, c.getRebuildId(), failed));
     }
 
     /**
@@ -124,7 +167,7 @@ public final class DeployStep implements EventProcessor {
             return r;
         }
 
-        private static List<IndexKey> keys(List<String> keys) {
+        static List<IndexKey> keys(List<String> keys) {
             if (keys.isEmpty()) throw new IllegalArgumentException("rebuild_keys is empty");
             return keys.stream().map(IndexKey::parse).sorted().toList();
         }

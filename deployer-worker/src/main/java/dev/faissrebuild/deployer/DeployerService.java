@@ -40,7 +40,7 @@ public final class DeployerService {
         Deployment deployment = new Deployment(layout, c.paths().embeddings(), c.rebuild().keys(),
                 c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null, DeployPolicy.of(c));
         rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);
-        WorkerSpec spec = WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT), new DeployStep(layout, deployment))
+        WorkerSpec spec = WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT, Topics.CANCELLATIONS), new DeployStep(layout, deployment))
                 .transactional(TRANSACTIONAL_ID).withGroupInstanceId(TRANSACTIONAL_ID);
         rt.lease("deployer", Topics.DEPLOYER_LEASE, term -> {
             removeIncomplete(layout, backups); // a predecessor that died mid-deploy may have left them

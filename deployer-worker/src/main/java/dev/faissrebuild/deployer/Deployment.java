@@ -7,6 +7,7 @@ import dev.faissrebuild.events.DeployedFile;
 import dev.faissrebuild.events.GenerationDeployed;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
+import dev.faissrebuild.events.RebuildCancelled;
 import dev.faissrebuild.events.TriggerType;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.CrashPoints;
@@ -203,6 +204,12 @@ public final class Deployment {
                 .setSwapMillis(swapMillis).setRebuildSeconds(secondsSince(requestedAt)).setDeployedAt(Instant.now()).build();
     }
 
+    /** The rebuild ends here, deploying nothing: it was cancelled (by an operator or its time limit). */
+    DeployFailed cancelled(RebuildCancelled c, List<String> pending) {
+        return failed(c.getRebuildId(), c.getTrigger(), c.getRequestedAt(), "nothing deployed: " + c.getReason()
+                + (pending.isEmpty() ? "" : "; indices still pending: " + String.join(", ", pending)), c.getRebuildKeys(), null);
+    }
+
     /** The rebuild ends here, deploying nothing: one of its outcomes could not be used. */
     DeployFailed refused(DeployStep.RebuildRef ref, String reason) {
         return failed(ref.rebuildId(), trigger(ref.event()), requestedAt(ref.event()), reason, List.of(ref.key().toString()), null);
@@ -225,6 +232,7 @@ public final class Deployment {
             case IndexValidated v -> v.getRequestedAt();
             case IndexRejected r -> r.getRequestedAt();
             case BuildFailed f -> f.getRequestedAt();
+            case RebuildCancelled c -> c.getRequestedAt();
             default -> Instant.now();
         };
     }
@@ -234,6 +242,7 @@ public final class Deployment {
             case IndexValidated v -> v.getTrigger();
             case IndexRejected r -> r.getTrigger();
             case BuildFailed f -> f.getTrigger();
+            case RebuildCancelled c -> c.getTrigger();
             default -> TriggerType.UNKNOWN;
         };
     }

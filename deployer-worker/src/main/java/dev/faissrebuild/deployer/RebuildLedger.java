@@ -1,6 +1,7 @@
 package dev.faissrebuild.deployer;
 
 import dev.faissrebuild.events.EventSerde;
+import dev.faissrebuild.events.RebuildCancelled;
 import dev.faissrebuild.events.UndecodableEventException;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.DurableFiles;
@@ -23,6 +24,9 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class RebuildLedger {
     private static final String RESULT = "RESULT.event";
+    private static final String CANCELLED = "CANCELLED.event";
+    /** Beside RESULT when the cancellation decided the rebuild: the outcomes that arrive later have nothing to add. */
+    private static final String BY_CANCEL = "RESULT.by-cancel";
     private final IndicesLayout layout;
     private final EventSerde serde = EventSerde.standard();
 
@@ -71,6 +75,32 @@ public final class RebuildLedger {
 
     void saveResult(String rebuildId, SpecificRecord result) {
         write(resultFile(layout, rebuildId), result);
+    }
+
+    void saveResultOfCancel(String rebuildId, SpecificRecord result) {
+        saveResult(rebuildId, result);
+        write(dir(rebuildId).resolve(BY_CANCEL), result);
+    }
+
+    boolean decidedByCancel(String rebuildId) {
+        return Files.isRegularFile(dir(rebuildId).resolve(BY_CANCEL));
+    }
+
+    /** Records a cancellation, merged with an earlier one of the same rebuild (its keys; empty: all). */
+    void cancel(RebuildCancelled c) {
+        Optional<RebuildCancelled> before = cancelled(c.getRebuildId());
+        if (before.isPresent() && !c.getIndexKeys().isEmpty()) {
+            java.util.Set<String> keys = new java.util.TreeSet<>(c.getIndexKeys());
+            if (before.get().getIndexKeys().isEmpty()) keys.clear();
+            else keys.addAll(before.get().getIndexKeys());
+            c.setIndexKeys(List.copyOf(keys));
+        }
+        write(dir(c.getRebuildId()).resolve(CANCELLED), c);
+    }
+
+    Optional<RebuildCancelled> cancelled(String rebuildId) {
+        Path f = dir(rebuildId).resolve(CANCELLED);
+        return Files.isRegularFile(f) ? Optional.of((RebuildCancelled) read(f)) : Optional.empty();
     }
 
     private Path dir(String rebuildId) {

@@ -30,5 +30,10 @@ public record EventRoute(Class<? extends SpecificRecord> event, String topic, St
             new EventRoute(DeployFailed.class, Topics.INDEX_DEPLOYED, "`rebuild_id`", "deployer", "status view; notifier; upstream clients"),
             new EventRoute(RolledBack.class, Topics.INDEX_DEPLOYED, "`rebuild_id` or the rollback id",
                     "deployer (automatic), `faiss-rebuild rollback` / `backup restore`", "status view; notifier; index readers"),
+            new EventRoute(CancelRebuild.class, Topics.REBUILD_COMMANDS, "`cancel_id`",
+                    "operators: `faiss-rebuild cancel`, `DELETE /api/rebuilds/{id}`", "trigger"),
+            new EventRoute(RebuildCancelled.class, Topics.CANCELLATIONS, "`rebuild_id`",
+                    "trigger (an operator's cancel, or `scheduler.max_rebuild_duration_hours` exceeded)",
+                    "builders and validators (kill the rebuild's children, skip its requests); deployer (ends the rebuild); notifier; status view"),
             new EventRoute(Alert.class, Topics.ALERTS, "the alert and its labels", "the trigger's alert monitor", "notifier"));
 }

@@ -21,6 +21,11 @@ public final class Topics {
     public static final String INDEX_VALIDATED = "faiss.index.validated";
     /** GenerationDeployed / DeployFailed / RolledBack. Writer: deployer. Readers: trigger, notifier, readers. */
     public static final String INDEX_DEPLOYED = "faiss.index.deployed";
+    /**
+     * RebuildCancelled: an operator's cancel, or a rebuild past scheduler.max_rebuild_duration_hours.
+     * Writer: trigger. Readers: builders and validators (kill and skip), deployer (ends the rebuild), notifier, status view.
+     */
+    public static final String CANCELLATIONS = "faiss.rebuild.cancellations";
     /** Alerts firing and resolved. Writer: the trigger's alert monitor. Reader: notifier. */
     public static final String ALERTS = "faiss.alerts";
     /**
@@ -70,6 +75,7 @@ public final class Topics {
                 new TopicSpec(INDEX_VALIDATED, PER_INDEX_PARTITIONS),
                 new TopicSpec(INDEX_DEPLOYED, 1),
                 new TopicSpec(ALERTS, 1),
+                new TopicSpec(CANCELLATIONS, 1),
                 TopicSpec.compacted(REBUILD_STATE),
                 new TopicSpec(DEPLOYER_LEASE, 1),
                 new TopicSpec(DEAD_LETTER, 1));

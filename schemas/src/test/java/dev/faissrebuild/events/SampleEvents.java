@@ -16,7 +16,18 @@ final class SampleEvents {
     static List<SpecificRecord> all() {
         return List.of(rebuildCommand(), embeddingsUpdated(), commandResult(), rebuildRequested(), indexBuilt(),
                 buildFailed(), indexValidated(), indexRejected(), generationDeployed(), deployFailed(), rolledBack(),
-                alert());
+                alert(), cancelRebuild(), rebuildCancelled());
+    }
+
+    static CancelRebuild cancelRebuild() {
+        return CancelRebuild.newBuilder().setCancelId("x-1").setRebuildId("rb-1").setIndexKeys(List.of("24h/ivfpq"))
+                .setRequestedBy("ops").setReason("wrong data").setRequestedAt(T0).build();
+    }
+
+    static RebuildCancelled rebuildCancelled() {
+        return RebuildCancelled.newBuilder().setRebuildId("rb-1").setIndexKeys(List.of()).setRebuildKeys(KEYS).setTrigger(TriggerType.MANUAL)
+                .setRequestedAt(T0).setReason("cancelled by ops: wrong data").setCancelId("x-1").setCommandId("c-1")
+                .setCancelledAt(T0.plusSeconds(5)).build();
     }
 
     static RebuildCommand rebuildCommand() {

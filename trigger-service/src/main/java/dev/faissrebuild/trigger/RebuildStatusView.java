@@ -7,6 +7,7 @@ import dev.faissrebuild.events.GenerationDeployed;
 import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
+import dev.faissrebuild.events.RebuildCancelled;
 import dev.faissrebuild.events.RebuildRequested;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
@@ -69,38 +70,6 @@ public final class RebuildStatusView {
     /** A rebuild that ended, for metrics and alerts. */
     public record Finished(String rebuildId, boolean deployed, String trigger, double seconds, Instant at, String detail) {}
 
-    /** One rebuild as seen so far. Events of different topics arrive in any order; each field fills in when known. */
-    public static final class RebuildStatus {
-        public final String rebuildId;
-        public volatile String trigger;
-        public volatile Instant requestedAt;
-        public final Map<IndexKey, IndexStatus> indices = new TreeMap<>();
-        public volatile String result;        // null while in progress, else "deployed" or "failed"
-        public volatile String resultDetail;
-        public volatile String generationId;
-
-        RebuildStatus(String rebuildId) {
-            this.rebuildId = rebuildId;
-        }
-
-        RebuildRecord record() {
-            Map<String, IndexStatus> byKey = new TreeMap<>();
-            indices.forEach((k, v) -> byKey.put(k.toString(), v));
-            return new RebuildRecord(rebuildId, trigger, requestedAt, byKey, result, resultDetail, generationId);
-        }
-
-        static RebuildStatus of(RebuildRecord r) {
-            RebuildStatus s = new RebuildStatus(r.rebuildId());
-            s.trigger = r.trigger();
-            s.requestedAt = r.requestedAt();
-            if (r.indices() != null) r.indices().forEach((k, v) -> s.indices.put(IndexKey.parse(k), v));
-            s.result = r.result();
-            s.resultDetail = r.resultDetail();
-            s.generationId = r.generationId();
-            return s;
-        }
-    }
-
     /** Calls {@code listener} for every rebuild that finishes from now on (folded, not restored). */
     public synchronized void onFinished(Consumer<Finished> listener) {
         listeners.add(listener);
@@ -109,8 +78,15 @@ public final class RebuildStatusView {
     public synchronized void fold(SpecificRecord event) {
         if (!validRebuildId(event)) return; // refused by every worker, it can never end: it must not hold an index
         switch (event) {
-            case RebuildRequested r -> advance(status(r.getRebuildId(), r.getTrigger().name(), r.getRequestedAt()), r.getIndexKey(),
-                    Stage.REQUESTED, "building", r.getRequestedAt());
+            case RebuildRequested r -> {
+                RebuildStatus s = status(r.getRebuildId(), r.getTrigger().name(), r.getRequestedAt());
+                if (s.commandId == null) s.commandId = r.getCommandId();
+                advance(s, r.getIndexKey(), Stage.REQUESTED, "building", r.getRequestedAt());
+            }
+            case RebuildCancelled c -> {
+                RebuildStatus s = status(c.getRebuildId(), c.getTrigger().name(), c.getRequestedAt());
+                s.cancelled = c.getReason() + (c.getIndexKeys().isEmpty() ? "" : " (" + String.join(", ", c.getIndexKeys()) + ")");
+            }
             case IndexBuilt b -> advance(status(b.getRebuildId(), b.getTrigger().name(), b.getRequestedAt()), b.getIndexKey(), Stage.BUILT,
                     b.getFactory() + ", " + b.getNtotal() + " vectors", b.getBuiltAt());
             case BuildFailed f -> advance(status(f.getRebuildId(), f.getTrigger().name(), f.getRequestedAt()), f.getIndexKey(),
@@ -240,6 +216,20 @@ public final class RebuildStatusView {
             });
         }
         return out;
+    }
+
+    /** Rebuilds still running past {@code limit} that no cancellation ended yet: the deadline's to end. */
+    public synchronized List<RebuildStatus> overdue(Duration limit, Instant now) {
+        return rebuilds.values().stream().filter(r -> r.result == null && r.cancelled == null && r.requestedAt != null
+                && !r.indices.isEmpty() && r.requestedAt.plus(limit).isBefore(now)).toList();
+    }
+
+    /** Marks a rebuild as being cancelled (before the event is folded back), so a deadline does not cancel it twice. */
+    public synchronized void cancelling(String rebuildId, String reason) {
+        RebuildStatus s = rebuilds.get(rebuildId);
+        if (s == null) return;
+        s.cancelled = reason;
+        dirty.add(StatusRecords.REBUILD + rebuildId);
     }
 
     public synchronized Optional<RebuildStatus> rebuild(String rebuildId) {

@@ -35,7 +35,7 @@ public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, Rebu
         Instant now = Instant.now();
         Live live = layout.liveManifest().map(m -> new Live(m.generationId(), m.createdAt(), Duration.between(m.createdAt(), now).toSeconds(),
                 m.rebuildId(), m.trigger(), m.files())).orElse(null);
-        List<RebuildStatusView.RebuildStatus> all = view.rebuilds();
+        List<RebuildStatus> all = view.rebuilds();
         List<Rebuild> running = all.stream().filter(r -> r.result == null && !r.indices.isEmpty()).map(StatusReport::rebuild).toList();
         List<Rebuild> recent = all.reversed().stream().filter(r -> r.result != null).limit(5).map(StatusReport::rebuild).toList();
         Map<String, RebuildStatusView.IndexStatus> last = new LinkedHashMap<>();
@@ -48,7 +48,7 @@ public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, Rebu
                 RebuildAlerts.active(view, layout, config, now), nextRun);
     }
 
-    private static Rebuild rebuild(RebuildStatusView.RebuildStatus r) {
+    private static Rebuild rebuild(RebuildStatus r) {
         Map<String, String> indices = new LinkedHashMap<>();
         r.indices.forEach((k, v) -> indices.put(k.toString(), v.stage().name().toLowerCase()));
         return new Rebuild(r.rebuildId, r.trigger, r.requestedAt, r.result, r.resultDetail, r.generationId, indices);

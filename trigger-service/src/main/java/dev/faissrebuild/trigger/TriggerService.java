@@ -59,7 +59,8 @@ public final class TriggerService {
     }
 
     public static List<String> viewTopics() {
-        return List.of(Topics.REBUILD_REQUESTED, Topics.INDEX_BUILT, Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.COMMAND_RESULTS);
+        return List.of(Topics.REBUILD_REQUESTED, Topics.INDEX_BUILT, Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.COMMAND_RESULTS,
+                Topics.CANCELLATIONS);
     }
 
     public RebuildStatusView view() {

@@ -9,6 +9,7 @@ import dev.faissrebuild.events.IndexValidated;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.events.ValidationFigures;
 import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.cancel.Supervisions;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
 import dev.faissrebuild.runtime.files.EmbeddingsSnapshot;
 import dev.faissrebuild.runtime.files.IndicesLayout;
@@ -35,11 +36,17 @@ public final class ValidateStep implements EventProcessor {
     private final IndexValidator validator;
     private final ValidationSettings settings;
     private final ValidationRunner runner;
+    private final Supervisions supervisions;
     private final IndexMetrics metrics;
 
-    /** @param runner where the gates run: a child JVM per validation in the worker ({@link ChildValidation}) */
-    public ValidateStep(Path embeddingsDir, IndicesLayout indices, ValidationSettings settings, IndexMetrics metrics, ValidationRunner runner) {
+    /**
+     * @param runner where the gates run: a child JVM per validation in the worker ({@link ChildValidation})
+     * @param supervisions the time limit of a validation and the cancellations
+     */
+    public ValidateStep(Path embeddingsDir, IndicesLayout indices, ValidationSettings settings, IndexMetrics metrics, ValidationRunner runner,
+                        Supervisions supervisions) {
         this.embeddingsDir = embeddingsDir;
+        this.supervisions = supervisions;
         this.indices = indices;
         this.validator = new IndexValidator(settings);
         this.settings = settings;
@@ -84,9 +91,16 @@ public final class ValidateStep implements EventProcessor {
             return validator.refused("embeddings file " + source.file() + " changed since the build (sha256 " + source.sha256().substring(0, 12)
                     + "…, built from " + built.getEmbeddingsSha256().substring(0, Math.min(12, built.getEmbeddingsSha256().length())) + "…)");
         }
+        var cancelled = supervisions.cancelled(built.getRebuildId(), built.getIndexKey());
+        if (cancelled.isPresent()) return validator.refused("not validated: " + cancelled.get());
         // a rebuild asked with --skip-validation (allowed only while rebuild.require_validation_pass is false): integrity only
-        ValidationOutcome outcome = runner.validate(candidate, built.getSkipValidation() ? settings.withoutQualityGates() : settings,
-                built.getRebuildId() + "/" + built.getIndexKey());
+        ValidationOutcome outcome;
+        try {
+            outcome = runner.validate(candidate, built.getSkipValidation() ? settings.withoutQualityGates() : settings,
+                    built.getRebuildId() + "/" + built.getIndexKey(), supervisions.start(built.getRebuildId(), built.getIndexKey()));
+        } finally {
+            supervisions.done(built.getRebuildId(), built.getIndexKey());
+        }
         return source.changedSince().map(change -> validator.refused("embeddings file " + source.file() + " changed while validating: "
                 + change + "; the figures are discarded")).orElse(outcome);
     }

@@ -5,7 +5,10 @@ import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.cancel.Cancellations;
+import dev.faissrebuild.runtime.cancel.Supervisions;
 import dev.faissrebuild.runtime.child.ChildProcesses;
+import java.time.Duration;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import dev.faissrebuild.validator.run.ChildValidation;
 import java.util.List;
@@ -21,7 +24,8 @@ public final class ValidatorService {
         IndexMetrics metrics = new IndexMetrics(rt.registry(), rt.textGauges(), c.rebuild().keys());
         metrics.bindLive(layout, c.rebuild().keys());
         ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics,
-                new ChildValidation(ChildProcesses.sameJvm()));
+                new ChildValidation(ChildProcesses.sameJvm()), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
+                        rt.onClose(Cancellations.follow(rt.kafka(), "validator"))));
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + rt.instanceId()));
     }

@@ -4,6 +4,7 @@ import dev.faissrebuild.builder.IndexBuilder;
 import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.runtime.child.ChildProcesses;
 import dev.faissrebuild.runtime.child.ChildResult;
+import dev.faissrebuild.runtime.child.Supervision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -28,13 +29,18 @@ public final class ChildProcessBuildRunner implements BuildRunner {
     }
 
     @Override
-    public BuildOutcome run(IndexBuilder.Request request, String label) {
+    public BuildOutcome run(IndexBuilder.Request request, String label, Supervision supervision) {
         ChildResult<BuildJob.Reply> result = children.run(BuildJob.class, request, BuildJob.Reply.class, label,
-                Map.of("OMP_NUM_THREADS", Integer.toString(Math.max(1, request.threads()))));
+                Map.of("OMP_NUM_THREADS", Integer.toString(Math.max(1, request.threads()))), supervision);
         return switch (result) {
             case ChildResult.Replied<BuildJob.Reply> r when r.reply().built() != null ->
                     new BuildOutcome.Built(r.reply().built().withPeakRssBytes(r.usage().peakRssBytes()), r.usage());
             case ChildResult.Replied<BuildJob.Reply> r -> new BuildOutcome.Failed(r.reply().kind(), r.reply().reason(), r.usage());
+            case ChildResult.Stopped<BuildJob.Reply> st -> {
+                removePartialOutput(request.output(), st.pid());
+                yield new BuildOutcome.Failed(st.stop().why() == Supervision.Why.TIMED_OUT ? FailureKind.TIMEOUT : FailureKind.CANCELLED,
+                        "the build process (pid " + st.pid() + ") was " + st.stop().detail() + "; nothing was written", st.usage());
+            }
             case ChildResult.Died<BuildJob.Reply> d -> {
                 removePartialOutput(request.output(), d.pid());
                 yield new BuildOutcome.Failed(FailureKind.INTERNAL, "the build process (pid " + d.pid() + ") " + d.how()

@@ -7,17 +7,19 @@ import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.faiss.FaissException;
 import dev.faissrebuild.runtime.ProcessMemory;
 import dev.faissrebuild.runtime.child.ResourceUsage;
+import dev.faissrebuild.runtime.child.Supervision;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 
 /**
  * Runs a build in this process: what the build child does, and what {@code build-index} does, where the
- * process runs nothing else, so its peak memory and CPU are the build's.
+ * process runs nothing else, so its peak memory and CPU are the build's. It cannot stop a FAISS call, so
+ * it ignores its supervision (the child that runs it is what gets killed).
  */
 public final class InProcessBuildRunner implements BuildRunner {
     @Override
-    public BuildOutcome run(IndexBuilder.Request request, String label) {
+    public BuildOutcome run(IndexBuilder.Request request, String label, Supervision supervision) {
         long wall = System.nanoTime();
         long cpu = cpuNanos();
         try {

@@ -2,6 +2,7 @@ package dev.faissrebuild.validator.run;
 
 import dev.faissrebuild.runtime.child.ChildProcesses;
 import dev.faissrebuild.runtime.child.ChildResult;
+import dev.faissrebuild.runtime.child.Supervision;
 import dev.faissrebuild.validator.Candidate;
 import dev.faissrebuild.validator.IndexValidator;
 import dev.faissrebuild.validator.ValidationOutcome;
@@ -22,11 +23,13 @@ public final class ChildValidation implements ValidationRunner {
     }
 
     @Override
-    public ValidationOutcome validate(Candidate candidate, ValidationSettings settings, String label) {
+    public ValidationOutcome validate(Candidate candidate, ValidationSettings settings, String label, Supervision supervision) {
         ChildResult<ValidationJob.Reply> result = children.run(ValidationJob.class, new ValidationJob.Request(candidate, settings),
-                ValidationJob.Reply.class, label, Map.of("OMP_NUM_THREADS", Integer.toString(Math.max(1, settings.threads()))));
+                ValidationJob.Reply.class, label, Map.of("OMP_NUM_THREADS", Integer.toString(Math.max(1, settings.threads()))), supervision);
         return switch (result) {
             case ChildResult.Replied<ValidationJob.Reply> r -> r.reply().outcome();
+            case ChildResult.Stopped<ValidationJob.Reply> st -> new IndexValidator(settings).refused("the validation process (pid "
+                    + st.pid() + ") was " + st.stop().detail() + " before it judged " + candidate.indexFile().getFileName());
             case ChildResult.Died<ValidationJob.Reply> d -> new IndexValidator(settings).refused("the validation process (pid " + d.pid()
                     + ") " + d.how() + " before it judged " + candidate.indexFile().getFileName());
         };

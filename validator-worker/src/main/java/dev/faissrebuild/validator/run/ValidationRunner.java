@@ -1,5 +1,6 @@
 package dev.faissrebuild.validator.run;
 
+import dev.faissrebuild.runtime.child.Supervision;
 import dev.faissrebuild.validator.Candidate;
 import dev.faissrebuild.validator.ValidationOutcome;
 import dev.faissrebuild.validator.ValidationSettings;
@@ -7,5 +8,6 @@ import dev.faissrebuild.validator.ValidationSettings;
 /** Where a validation runs: in a child JVM in the worker ({@link ChildValidation}), in this process offline. */
 @FunctionalInterface
 public interface ValidationRunner {
-    ValidationOutcome validate(Candidate candidate, ValidationSettings settings, String label);
+    /** @param supervision its time limit and its cancel (a runner that cannot stop a validation ignores it) */
+    ValidationOutcome validate(Candidate candidate, ValidationSettings settings, String label, Supervision supervision);
 }

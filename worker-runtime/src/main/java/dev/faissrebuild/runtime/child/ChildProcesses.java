@@ -50,6 +50,12 @@ public final class ChildProcesses {
      */
     public <Q, R> ChildResult<R> run(Class<? extends ChildJob<Q, R>> job, Q request, Class<R> replyType, String label,
                                      Map<String, String> env) {
+        return run(job, request, replyType, label, env, Supervision.unlimited());
+    }
+
+    /** The same, under {@code supervision}: killed at its time limit or when stopped. */
+    public <Q, R> ChildResult<R> run(Class<? extends ChildJob<Q, R>> job, Q request, Class<R> replyType, String label,
+                                     Map<String, String> env, Supervision supervision) {
         long started = System.nanoTime();
         Process child;
         try {
@@ -57,16 +63,22 @@ public final class ChildProcesses {
         } catch (IOException e) {
             return new ChildResult.Died<>(-1, "could not be started (" + e.getMessage() + ")", wallOnly(started));
         }
+        supervision.attach(child);
         AtomicReference<ChildWire.Envelope<R>> reply = new AtomicReference<>();
         Thread stdout = pump(child.getInputStream(), label, line -> {
             if (line.startsWith(ChildWire.REPLY)) reply.set(ChildWire.readReply(line, replyType));
             else passOn(label, line);
         });
         Thread stderr = pump(child.getErrorStream(), label, line -> passOn(label, line));
-        int exit = await(child);
+        int exit = await(child, supervision, started);
         join(stdout);
         join(stderr);
         if (reply.get() != null && exit == 0) return new ChildResult.Replied<>(reply.get().reply(), reply.get().usage());
+        if (supervision.stopped() != null) {
+            LOG.warn("event=child_stopped job={} pid={} why={} detail=\"{}\"", label, child.pid(), supervision.stopped().why(),
+                    supervision.stopped().detail());
+            return new ChildResult.Stopped<>(child.pid(), supervision.stopped(), wallOnly(started));
+        }
         Path report = Path.of(CRASH_REPORTS, "hs_err_pid" + child.pid() + ".log");
         String how = death(exit) + (java.nio.file.Files.isRegularFile(report) ? " (crash report: " + report + ")" : "");
         return new ChildResult.Died<>(child.pid(), how, wallOnly(started));
@@ -104,8 +116,12 @@ public final class ChildProcesses {
         });
     }
 
-    private static int await(Process child) {
+    /** Waits for the child, killing it at its time limit; returns its exit code (-1: interrupted). */
+    private static int await(Process child, Supervision supervision, long started) {
         try {
+            if (supervision.limit() != null && !child.waitFor(supervision.limit().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                supervision.timedOut(java.time.Duration.ofNanos(System.nanoTime() - started));
+            }
             return child.waitFor();
         } catch (InterruptedException e) {
             child.destroyForcibly();

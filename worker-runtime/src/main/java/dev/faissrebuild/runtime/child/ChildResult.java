@@ -8,4 +8,7 @@ public sealed interface ChildResult<R> {
 
     /** @param how in words: "died of SIGBUS (…)", "exited with code 1", … */
     record Died<R>(long pid, String how, ResourceUsage usage) implements ChildResult<R> {}
+
+    /** Killed by its supervisor: the time limit, or a cancel. */
+    record Stopped<R>(long pid, Supervision.Stop stop, ResourceUsage usage) implements ChildResult<R> {}
 }
