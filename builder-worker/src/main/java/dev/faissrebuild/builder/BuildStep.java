@@ -1,6 +1,7 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.runtime.cancel.Supervisions;
+import dev.faissrebuild.runtime.child.MemoryFence;
 import dev.faissrebuild.builder.run.BuildOutcome;
 import dev.faissrebuild.builder.run.BuildRunner;
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
@@ -93,17 +94,28 @@ public final class BuildStep implements EventProcessor {
             return failed(request, key, FailureKind.INVALID_INPUT, e.getMessage(), embeddings, 0);
         }
         try (MemoryBudget.Reservation r = budget.reserve(request.getRebuildId() + "/" + key, admitted.bytes())) {
-            return build(request, key, source, output, admitted.target());
+            return build(request, key, source, output, admitted);
         }
     }
 
-    private List<Outgoing> build(RebuildRequested request, IndexKey key, EmbeddingsSnapshot source, Path output, IndexBuilder.Target target) {
+    /**
+     * The child's hard memory allowance, beyond what its JVM needs to exist: twice its estimate (a planning
+     * figure, not a promise), the mapped embeddings file (address space) and a stack per FAISS thread; a
+     * build far past its estimate is a runaway and fails alone as OUT_OF_MEMORY.
+     */
+    public static long allowance(long estimateBytes, long embeddingsFileBytes, int threads) {
+        return 2 * estimateBytes + embeddingsFileBytes + threads * MemoryFence.PER_THREAD_BYTES;
+    }
+
+    private List<Outgoing> build(RebuildRequested request, IndexKey key, EmbeddingsSnapshot source, Path output, BuildAdmission.Admitted admitted) {
+        IndexBuilder.Target target = admitted.target();
         Path embeddings = source.file();
         LOG.info("event=build_started rebuild={} index={} embeddings={} threads={}", request.getRebuildId(), key, embeddings, threads);
         BuildOutcome outcome;
         try {
             outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target,
-                    source.sha256()), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString()));
+                    source.sha256()), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString())
+                    .memoryLimit(allowance(admitted.bytes(), source.size(), threads)));
         } finally {
             supervision.done(request.getRebuildId(), key.toString());
         }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             UpCommand.class,
             RebuildCliCommand.class,
             NotifyEmbeddingsCommand.class,
+            CancelCommand.class,
             StatusCommand.class,
             MonitorCommand.class,
             BackupCommand.class,

@@ -104,6 +104,7 @@ final class RebuildCliCommand implements Callable<Integer> {
     static RebuildWatch.Result publishAndFollow(KafkaSettings kafka, Outgoing event, String id, Duration timeout, PrintWriter out,
                                                 boolean toTheEnd) {
         try (RebuildWatch watch = new RebuildWatch(kafka, out); EventPublisher p = new EventPublisher(kafka, "cli")) {
+            if (event.event() instanceof dev.faissrebuild.events.CancelRebuild) watch.cancelling();
             p.publish(List.of(event));
             out.printf("%s: %s%n", event.event().getSchema().getName(), id);
             out.flush();

@@ -8,6 +8,7 @@ import dev.faissrebuild.events.GenerationDeployed;
 import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
+import dev.faissrebuild.events.RebuildCancelled;
 import dev.faissrebuild.events.RebuildRequested;
 import dev.faissrebuild.events.RolledBack;
 import dev.faissrebuild.events.Topics;
@@ -34,11 +35,12 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class RebuildWatch implements AutoCloseable {
     private static final List<String> TOPICS = List.of(Topics.COMMAND_RESULTS, Topics.REBUILD_REQUESTED, Topics.INDEX_BUILT,
-            Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED);
+            Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.CANCELLATIONS);
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventSerde serde = EventSerde.standard();
     private final PrintWriter out;
     private final Instant started = Instant.now();
+    private boolean cancelling;
 
     /** How the command ended: the rebuild results seen (deployed or not) and what was validated. */
     record Result(CommandResult decision, List<SpecificRecord> finals, Map<String, IndexValidated> validated) {
@@ -63,6 +65,12 @@ final class RebuildWatch implements AutoCloseable {
         consumer.assign(parts);
         consumer.seekToEnd(parts);
         parts.forEach(consumer::position); // fix the positions now, before the command is published
+    }
+
+    /** The command followed is a cancel: its decision names the rebuild it stops, not one it starts. */
+    RebuildWatch cancelling() {
+        cancelling = true;
+        return this;
     }
 
     /** @param toTheEnd false: return once the decision is known */
@@ -98,7 +106,8 @@ final class RebuildWatch implements AutoCloseable {
 
     private void describe(CommandResult c) {
         if (c.getRejectedReason() != null) line("REJECTED: " + c.getRejectedReason());
-        if (c.getRebuildId() != null) line("rebuild " + c.getRebuildId() + " started for " + String.join(", ", c.getAcceptedKeys()));
+        if (c.getRebuildId() != null) line("rebuild " + c.getRebuildId() + (cancelling ? " cancelling " : " started for ")
+                + String.join(", ", c.getAcceptedKeys()));
         c.getCoalesced().forEach(x -> line(x.getIndexKey() + " is already being rebuilt by " + x.getInRebuildId() + "; following that one"));
         c.getSkipped().forEach(x -> line(x.getIndexKey() + " skipped: " + x.getReason()));
     }
@@ -106,6 +115,8 @@ final class RebuildWatch implements AutoCloseable {
     private void progress(SpecificRecord e) {
         switch (e) {
             case RebuildRequested r -> line(r.getIndexKey() + " building");
+            case RebuildCancelled c -> line("CANCELLED" + (c.getIndexKeys().isEmpty() ? "" : " " + String.join(", ", c.getIndexKeys())) + ": "
+                    + c.getReason());
             case IndexBuilt b -> line(String.format("%s built (%s, %d vectors, %.1f s); validating", b.getIndexKey(), b.getFactory(), b.getNtotal(), b.getBuildSeconds()));
             case BuildFailed f -> line(f.getIndexKey() + " FAILED to build: " + f.getReason());
             case IndexValidated v when !v.getQualityChecked() -> line(v.getIndexKey()
@@ -140,6 +151,7 @@ final class RebuildWatch implements AutoCloseable {
     private static String rebuildOf(SpecificRecord e) {
         return switch (e) {
             case RebuildRequested r -> r.getRebuildId();
+            case RebuildCancelled c -> c.getRebuildId();
             case IndexBuilt b -> b.getRebuildId();
             case BuildFailed f -> f.getRebuildId();
             case IndexValidated v -> v.getRebuildId();

@@ -65,7 +65,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.println();
         if (r.inProgress().isEmpty()) out.println("rebuilds in progress: none");
-        for (StatusReport.Rebuild b : r.inProgress()) out.printf("in progress: %s (%s, since %s) %s%n", b.rebuildId(), String.valueOf(b.trigger()).toLowerCase(), b.requestedAt(), b.indices());
+        for (StatusReport.Rebuild b : r.inProgress()) {
+            out.printf("in progress: %s (%s, since %s) %s%n", b.rebuildId(), String.valueOf(b.trigger()).toLowerCase(), b.requestedAt(), b.indices());
+            if (b.cancelled() != null) out.printf("  CANCELLING: %s%n", b.cancelled());
+        }
         if (!r.lastOutcomePerIndex().isEmpty()) {
             out.println();
             Table t = new Table("index", "last rebuild", "outcome", "at", "detail");

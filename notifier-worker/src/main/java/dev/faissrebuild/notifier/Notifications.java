@@ -4,6 +4,7 @@ import dev.faissrebuild.events.Alert;
 import dev.faissrebuild.events.BuildFailed;
 import dev.faissrebuild.events.DeployFailed;
 import dev.faissrebuild.events.GenerationDeployed;
+import dev.faissrebuild.events.RebuildCancelled;
 import dev.faissrebuild.events.IndexBuilt;
 import dev.faissrebuild.events.IndexRejected;
 import dev.faissrebuild.events.IndexValidated;
@@ -50,6 +51,9 @@ final class Notifications {
                     "failed", String.join(",", f.getFailedKeys()), "reason", f.getReason());
             case RolledBack r -> n("rolled_back", Severity.CRITICAL, "Rolled back to " + r.getToGenerationId(), at(r.getRolledBackAt()),
                     "from", r.getFromGenerationId(), "to", r.getToGenerationId(), "automatic", "" + r.getAutomatic(), "reason", r.getReason());
+            case RebuildCancelled c -> n("rebuild_cancelled", Severity.WARNING, "Rebuild " + c.getRebuildId() + " cancelled",
+                    at(c.getCancelledAt()), "rebuild", c.getRebuildId(),
+                    "indices", String.join(",", c.getIndexKeys().isEmpty() ? c.getRebuildKeys() : c.getIndexKeys()), "reason", c.getReason());
             case Alert a -> n("alert_" + a.getState().name().toLowerCase(), Severity.valueOf(a.getSeverity().name()),
                     a.getName() + " " + a.getState().name().toLowerCase(), at(a.getRaisedAt()), "alert", a.getName(),
                     "summary", a.getSummary(), "source", a.getSource());

@@ -14,7 +14,7 @@ public final class NotifierService {
     public static void start(WorkerRuntime rt) {
         FaissRebuildConfig c = rt.config();
         List<Channel> channels = Channels.from(c, System::getenv);
-        rt.run(WorkerSpec.of("notifier", List.of(Topics.INDEX_BUILT, Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.ALERTS),
+        rt.run(WorkerSpec.of("notifier", List.of(Topics.INDEX_BUILT, Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.CANCELLATIONS, Topics.ALERTS),
                 new NotifyStep(channels, Notification.Severity.valueOf(c.notifications().minSeverity()), rt.registry())));
     }
 

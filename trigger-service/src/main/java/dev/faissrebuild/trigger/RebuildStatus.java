@@ -18,6 +18,8 @@ public final class RebuildStatus {
     public volatile String generationId;
     /** Set when the rebuild (or some of its indices) was cancelled: who and why, or the time limit. */
     public volatile String cancelled;
+    /** The whole rebuild was cancelled (not only some of its indices): nothing more can be cancelled or deployed. */
+    public volatile boolean cancelledAll;
     /** The command or upstream event that started it. */
     public volatile String commandId;
 
@@ -28,7 +30,7 @@ public final class RebuildStatus {
     RebuildRecord record() {
         Map<String, IndexStatus> byKey = new TreeMap<>();
         indices.forEach((k, v) -> byKey.put(k.toString(), v));
-        return new RebuildRecord(rebuildId, trigger, requestedAt, byKey, result, resultDetail, generationId, cancelled, commandId);
+        return new RebuildRecord(rebuildId, trigger, requestedAt, byKey, result, resultDetail, generationId, cancelled, cancelledAll, commandId);
     }
 
     static RebuildStatus of(RebuildRecord r) {
@@ -40,6 +42,7 @@ public final class RebuildStatus {
         s.resultDetail = r.resultDetail();
         s.generationId = r.generationId();
         s.cancelled = r.cancelled();
+        s.cancelledAll = r.cancelledAll();
         s.commandId = r.commandId();
         return s;
     }

@@ -86,6 +86,7 @@ public final class RebuildStatusView {
             case RebuildCancelled c -> {
                 RebuildStatus s = status(c.getRebuildId(), c.getTrigger().name(), c.getRequestedAt());
                 s.cancelled = c.getReason() + (c.getIndexKeys().isEmpty() ? "" : " (" + String.join(", ", c.getIndexKeys()) + ")");
+                s.cancelledAll |= c.getIndexKeys().isEmpty();
             }
             case IndexBuilt b -> advance(status(b.getRebuildId(), b.getTrigger().name(), b.getRequestedAt()), b.getIndexKey(), Stage.BUILT,
                     b.getFactory() + ", " + b.getNtotal() + " vectors", b.getBuiltAt());
@@ -220,15 +221,16 @@ public final class RebuildStatusView {
 
     /** Rebuilds still running past {@code limit} that no cancellation ended yet: the deadline's to end. */
     public synchronized List<RebuildStatus> overdue(Duration limit, Instant now) {
-        return rebuilds.values().stream().filter(r -> r.result == null && r.cancelled == null && r.requestedAt != null
+        return rebuilds.values().stream().filter(r -> r.result == null && !r.cancelledAll && r.requestedAt != null
                 && !r.indices.isEmpty() && r.requestedAt.plus(limit).isBefore(now)).toList();
     }
 
     /** Marks a rebuild as being cancelled (before the event is folded back), so a deadline does not cancel it twice. */
-    public synchronized void cancelling(String rebuildId, String reason) {
+    public synchronized void cancelling(String rebuildId, String reason, boolean all) {
         RebuildStatus s = rebuilds.get(rebuildId);
         if (s == null) return;
         s.cancelled = reason;
+        s.cancelledAll |= all;
         dirty.add(StatusRecords.REBUILD + rebuildId);
     }
 

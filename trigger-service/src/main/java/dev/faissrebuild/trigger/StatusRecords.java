@@ -35,7 +35,7 @@ public final class StatusRecords {
 
     /** One rebuild as far as it got: its indices' stages and, once it ended, its result. */
     public record RebuildRecord(String rebuildId, String trigger, Instant requestedAt, Map<String, IndexStatus> indices,
-                         String result, String resultDetail, String generationId, String cancelled, String commandId) {}
+                         String result, String resultDetail, String generationId, String cancelled, boolean cancelledAll, String commandId) {}
 
     /** What the trigger decided for one operator command (served at {@code /api/commands/<id>}). */
     public record CommandDecision(String commandId, String rebuildId, List<String> accepted, Map<String, String> coalescedInto,

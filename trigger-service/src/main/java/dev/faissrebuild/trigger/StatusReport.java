@@ -28,8 +28,9 @@ public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, Rebu
     public record Live(String generationId, Instant createdAt, long ageSeconds, String rebuildId, String trigger,
                        List<GenerationManifest.Entry> files) {}
 
+    /** @param cancelled who cancelled it and why, or the time limit it exceeded; null if not cancelled */
     public record Rebuild(String rebuildId, String trigger, Instant requestedAt, String result, String detail, String generationId,
-                          Map<String, String> indices) {}
+                          Map<String, String> indices, String cancelled) {}
 
     public static StatusReport of(RebuildStatusView view, IndicesLayout layout, FaissRebuildConfig config, String nextRun) {
         Instant now = Instant.now();
@@ -51,6 +52,6 @@ public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, Rebu
     private static Rebuild rebuild(RebuildStatus r) {
         Map<String, String> indices = new LinkedHashMap<>();
         r.indices.forEach((k, v) -> indices.put(k.toString(), v.stage().name().toLowerCase()));
-        return new Rebuild(r.rebuildId, r.trigger, r.requestedAt, r.result, r.resultDetail, r.generationId, indices);
+        return new Rebuild(r.rebuildId, r.trigger, r.requestedAt, r.result, r.resultDetail, r.generationId, indices, r.cancelled);
     }
 }

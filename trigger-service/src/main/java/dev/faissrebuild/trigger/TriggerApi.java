@@ -1,10 +1,12 @@
 package dev.faissrebuild.trigger;
 
+import dev.faissrebuild.events.CancelRebuild;
 import dev.faissrebuild.events.EmbeddingsUpdated;
 import dev.faissrebuild.events.RebuildCommand;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.events.TriggerType;
 import dev.faissrebuild.model.Horizon;
+import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.model.IndexType;
 import dev.faissrebuild.runtime.http.JsonRequest;
 import dev.faissrebuild.runtime.http.OpsServer;
@@ -24,11 +26,14 @@ import java.util.function.Supplier;
  *   <li>{@code POST /api/rebuild} {@code {"horizons":[6,24], "index_types":["ivfpq"], "force":false, "requested_by":"…", "reason":"…"}}
  *       publishes a rebuild command and answers 202 with its {@code command_id};
  *   <li>{@code GET /api/commands/<id>}: what the trigger decided for it (404 until decided);
+ *   <li>{@code DELETE /api/rebuilds/<id>} (optional body {@code {"index_keys":["24h/ivfpq"], "requested_by":"…", "reason":"…"}})
+ *       asks to cancel a rebuild, or some of its indices; 202 with the {@code cancel_id} to follow at /api/commands/;
  *   <li>{@code GET /api/status}: the status report.
  * </ul>
  */
 public final class TriggerApi {
     static final Set<String> REBUILD_FIELDS = Set.of("horizons", "index_types", "force", "requested_by", "reason");
+    static final Set<String> CANCEL_FIELDS = Set.of("index_keys", "requested_by", "reason");
     static final Set<String> EMBEDDINGS_FIELDS = Set.of("horizons", "produced_by", "note");
     private final EventPublisher publisher;
     private final RebuildStatusView view;
@@ -43,6 +48,7 @@ public final class TriggerApi {
     public void mount(OpsServer server) {
         server.route("/api/rebuild", "POST", (method, path, body) -> rebuild(body));
         server.route("/api/embeddings", "POST", (method, path, body) -> embeddings(body));
+        server.route("/api/rebuilds/", "DELETE", (method, path, body) -> cancel(path.substring("/api/rebuilds/".length()), body));
         server.route("/api/status", "GET", (method, path, body) -> Response.json(200, status.get()));
         server.route("/api/commands/", "GET", (method, path, body) -> {
             String id = path.substring("/api/commands/".length());
@@ -55,6 +61,21 @@ public final class TriggerApi {
         RebuildCommand command = command(JsonRequest.parse(body, REBUILD_FIELDS), TriggerType.API);
         publisher.publish(List.of(new Outgoing(Topics.REBUILD_COMMANDS, command.getCommandId(), command)));
         return Response.json(202, Map.of("command_id", command.getCommandId(), "status", "/api/commands/" + command.getCommandId()));
+    }
+
+    private Response cancel(String rebuildId, String body) {
+        if (rebuildId.isBlank() || rebuildId.contains("/")) throw new IllegalArgumentException("expected DELETE /api/rebuilds/<rebuild id>");
+        JsonRequest req = JsonRequest.parse(body == null || body.isBlank() ? "{}" : body, CANCEL_FIELDS);
+        List<String> keys = req.listOrAll("index_keys", k -> IndexKey.parse(k).toString());
+        CancelRebuild cancel = cancelRebuild(rebuildId, keys == null ? List.of() : keys, req.text("requested_by", "api"), req.text("reason", ""));
+        publisher.publish(List.of(new Outgoing(Topics.REBUILD_COMMANDS, cancel.getCancelId(), cancel)));
+        return Response.json(202, Map.of("cancel_id", cancel.getCancelId(), "status", "/api/commands/" + cancel.getCancelId()));
+    }
+
+    /** An operator's cancel (CLI and HTTP API build it alike); empty {@code indexKeys} = the whole rebuild. */
+    public static CancelRebuild cancelRebuild(String rebuildId, List<String> indexKeys, String by, String reason) {
+        return CancelRebuild.newBuilder().setCancelId("x-" + UUID.randomUUID()).setRebuildId(rebuildId).setIndexKeys(indexKeys)
+                .setRequestedBy(by).setReason(reason).setRequestedAt(Instant.now()).build();
     }
 
     /** The upstream's "embeddings updated", by HTTP: the same event as on faiss.embeddings.updated, answered the same way. */

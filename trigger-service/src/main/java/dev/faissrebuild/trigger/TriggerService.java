@@ -23,6 +23,8 @@ public final class TriggerService {
     public static final String TRANSACTIONAL_ID = "faiss-rebuild-trigger";
     /** How often the alert rules are evaluated for {@code faiss.alerts}. */
     static final Duration ALERT_TICK = Duration.ofSeconds(2);
+    /** How often rebuilds are checked against {@code scheduler.max_rebuild_duration_hours}. */
+    static final Duration DEADLINE_TICK = Duration.ofSeconds(5);
     private final RebuildStatusView view;
     private final CronTrigger cron;
 
@@ -45,9 +47,11 @@ public final class TriggerService {
         RebuildPlanner planner = new RebuildPlanner(view, c.rebuild().keys(), new EmbeddingsChanges(c.paths().embeddings(), layout),
                 Clock.systemUTC(), Duration.ofHours(c.scheduler().maxRebuildDurationHours()), c.scheduler().maxConsecutiveFailures(),
                 Duration.ofHours(c.scheduler().failureCooldownHours()));
-        rt.run(WorkerSpec.of("trigger", List.of(Topics.REBUILD_COMMANDS, Topics.EMBEDDINGS_UPDATED), new TriggerStep(planner, c.rebuild().requireValidationPass()))
-                .transactional(TRANSACTIONAL_ID));
+        RebuildCancels cancels = new RebuildCancels(view, Clock.systemUTC(), Duration.ofHours(c.scheduler().maxRebuildDurationHours()));
+        rt.run(WorkerSpec.of("trigger", List.of(Topics.REBUILD_COMMANDS, Topics.EMBEDDINGS_UPDATED),
+                        new TriggerStep(planner, cancels, c.rebuild().requireValidationPass())).transactional(TRANSACTIONAL_ID));
         EventPublisher publisher = rt.onClose(new EventPublisher(rt.kafka(), "trigger-publisher"));
+        rt.onClose(new RebuildDeadline(cancels, publisher).start(DEADLINE_TICK));
         CronTrigger cron = c.scheduler().enabled()
                 ? rt.onClose(new CronTrigger(CronSchedule.parse(c.scheduler().rebuildSchedule(), c.scheduler().timezone()), planner, publisher,
                         Clock.systemUTC(), metrics::skippedByCooldown).start())

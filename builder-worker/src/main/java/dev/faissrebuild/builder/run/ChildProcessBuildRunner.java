@@ -43,7 +43,8 @@ public final class ChildProcessBuildRunner implements BuildRunner {
             }
             case ChildResult.Died<BuildJob.Reply> d -> {
                 removePartialOutput(request.output(), d.pid());
-                yield new BuildOutcome.Failed(FailureKind.INTERNAL, "the build process (pid " + d.pid() + ") " + d.how()
+                yield new BuildOutcome.Failed(d.outOfMemory() ? FailureKind.OUT_OF_MEMORY : FailureKind.INTERNAL,
+                        "the build process (pid " + d.pid() + ") " + d.how()
                         + " before it finished; nothing was written", d.usage());
             }
         };

@@ -37,6 +37,8 @@ public final class InProcessBuildRunner implements BuildRunner {
             case InvalidEmbeddingsException x -> FailureKind.INVALID_INPUT;
             case IllegalArgumentException x -> FailureKind.INVALID_INPUT;
             case IndexBuilder.TargetUnreachableException x -> FailureKind.INVALID_INPUT;
+            case OutOfMemoryError x -> FailureKind.OUT_OF_MEMORY; // the heap, or a native allocation the JVM made
+            case FaissException x when String.valueOf(x.getMessage()).contains("bad_alloc") -> FailureKind.OUT_OF_MEMORY;
             case FaissException x -> FailureKind.FAISS_ERROR;
             case UncheckedIOException x -> FailureKind.IO_ERROR;
             default -> FailureKind.INTERNAL;

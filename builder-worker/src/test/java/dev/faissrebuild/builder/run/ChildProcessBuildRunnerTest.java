@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import dev.faissrebuild.runtime.child.MemoryFence;
+import dev.faissrebuild.runtime.child.Supervision;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +70,27 @@ class ChildProcessBuildRunnerTest {
         try (var left = Files.list(out.getParent())) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void aBuildPastItsHardMemoryLimitFailsAsOutOfMemoryWhileAnotherBuildGoesOn() throws Exception {
+        Assumptions.assumeTrue(MemoryFence.available(), "needs util-linux prlimit");
+        Path big = TestData.weatherLike(dir.resolve("big.npy"), 1_000_000, 128, 3); // 512 MB; the flat index holds a copy
+        Path small = TestData.weatherLike(dir.resolve("small.npy"), 4000, 32, 4);
+        CompletableFuture<BuildOutcome> other = CompletableFuture.supplyAsync(() ->
+                runner.run(new IndexBuilder.Request(small, IndexType.IVFPQ, null, 0, dir.resolve("other.faiss"), 1), "other"));
+        long tooLittle = Files.size(big) + MemoryFence.PER_THREAD_BYTES; // the mapped file and a thread: not the 512 MB of codes
+        BuildOutcome fenced = runner.run(new IndexBuilder.Request(big, IndexType.FLATIP, null, 0, dir.resolve("big.faiss"), 1), "fenced",
+                Supervision.unlimited().memoryLimit(tooLittle));
+        System.out.println("memory fence: " + fenced);
+        assertThat(fenced).isInstanceOfSatisfying(BuildOutcome.Failed.class, f -> assertThat(f.kind()).isEqualTo(FailureKind.OUT_OF_MEMORY));
+        assertThat(dir.resolve("big.faiss")).doesNotExist();
+        assertThat(other.get()).as("the build beside it").isInstanceOf(BuildOutcome.Built.class);
+        // the same build under the allowance the builder gives it (twice the estimate + the file) succeeds
+        long estimate = Files.size(big) - 128; // flat: N·d·4 of codes, nothing trained
+        BuildOutcome allowed = runner.run(new IndexBuilder.Request(big, IndexType.FLATIP, null, 0, dir.resolve("big.faiss"), 1), "allowed",
+                Supervision.unlimited().memoryLimit(dev.faissrebuild.builder.BuildStep.allowance(estimate, Files.size(big), 1)));
+        assertThat(allowed).isInstanceOf(BuildOutcome.Built.class);
     }
 
     private static ProcessHandle awaitChild(CompletableFuture<BuildOutcome> build) throws InterruptedException {

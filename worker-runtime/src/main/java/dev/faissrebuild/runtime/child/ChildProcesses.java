@@ -59,9 +59,9 @@ public final class ChildProcesses {
         long started = System.nanoTime();
         Process child;
         try {
-            child = start(job, request, env);
+            child = start(job, request, env, supervision.memoryLimitBytes());
         } catch (IOException e) {
-            return new ChildResult.Died<>(-1, "could not be started (" + e.getMessage() + ")", wallOnly(started));
+            return new ChildResult.Died<>(-1, "could not be started (" + e.getMessage() + ")", false, wallOnly(started));
         }
         supervision.attach(child);
         AtomicReference<ChildWire.Envelope<R>> reply = new AtomicReference<>();
@@ -69,7 +69,11 @@ public final class ChildProcesses {
             if (line.startsWith(ChildWire.REPLY)) reply.set(ChildWire.readReply(line, replyType));
             else passOn(label, line);
         });
-        Thread stderr = pump(child.getErrorStream(), label, line -> passOn(label, line));
+        java.util.concurrent.atomic.AtomicBoolean saidOutOfMemory = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread stderr = pump(child.getErrorStream(), label, line -> {
+            if (line.contains("insufficient memory for the Java Runtime") || line.contains("java.lang.OutOfMemoryError")) saidOutOfMemory.set(true);
+            passOn(label, line);
+        });
         int exit = await(child, supervision, started);
         join(stdout);
         join(stderr);
@@ -80,16 +84,20 @@ public final class ChildProcesses {
             return new ChildResult.Stopped<>(child.pid(), supervision.stopped(), wallOnly(started));
         }
         Path report = Path.of(CRASH_REPORTS, "hs_err_pid" + child.pid() + ".log");
-        String how = death(exit) + (java.nio.file.Files.isRegularFile(report) ? " (crash report: " + report + ")" : "");
-        return new ChildResult.Died<>(child.pid(), how, wallOnly(started));
+        boolean outOfMemory = saidOutOfMemory.get() || reportsOutOfMemory(report);
+        String how = (outOfMemory ? "ran out of memory (" + death(exit) + ")" : death(exit))
+                + (java.nio.file.Files.isRegularFile(report) ? " (crash report: " + report + ")" : "");
+        return new ChildResult.Died<>(child.pid(), how, outOfMemory, wallOnly(started));
     }
 
-    private Process start(Class<?> job, Object request, Map<String, String> env) throws IOException {
+    private Process start(Class<?> job, Object request, Map<String, String> env, long memoryLimit) throws IOException {
         List<String> command = new ArrayList<>(jvm);
+        command.addAll(MemoryFence.JVM_FLAGS);
         command.add(ChildMain.class.getName());
         command.add(job.getName());
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(MemoryFence.wrap(command, memoryLimit));
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.environment().put("MALLOC_ARENA_MAX", "2"); // glibc reserves 64 MiB of address space per arena, one per thread otherwise
         pb.environment().put("FAISS_REBUILD_LOG_LEVEL", LogLevel.effective());
         pb.environment().putAll(env);
         java.nio.file.Files.createDirectories(Path.of(CRASH_REPORTS));
@@ -135,6 +143,15 @@ public final class ChildProcesses {
             t.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A JVM that could not allocate says so in its crash report. */
+    private static boolean reportsOutOfMemory(Path report) {
+        try {
+            return java.nio.file.Files.isRegularFile(report) && java.nio.file.Files.readString(report).contains("Native memory allocation");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
         }
     }
 

@@ -16,6 +16,7 @@ public final class Supervision {
 
     private final Duration limit;
     private final String limitName;
+    private volatile long memoryLimitBytes;
     private volatile Process process;
     private volatile Stop stop;
 
@@ -31,6 +32,19 @@ public final class Supervision {
 
     public Duration limit() {
         return limit;
+    }
+
+    /**
+     * The job's own memory allowance (bytes, 0: none): the child runs under a hard limit of this plus
+     * what a JVM with FAISS needs to exist ({@link MemoryFence}), so a runaway job fails alone.
+     */
+    public Supervision memoryLimit(long bytes) {
+        this.memoryLimitBytes = bytes;
+        return this;
+    }
+
+    public long memoryLimitBytes() {
+        return memoryLimitBytes;
     }
 
     /** Stops the child now (or as soon as it starts). The first reason given is the one reported. */

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * first, since the OS lock belongs to the process. The file names the holder, for a clear refusal.
  */
 public final class IndicesLock implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IndicesLock.class);
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private final ReentrantLock local;
     private final HeldFileLock held;
@@ -40,13 +41,22 @@ public final class IndicesLock implements AutoCloseable {
     public static IndicesLock acquire(Path lockFile, String holder, Duration wait) {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock local = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
-        long deadline = System.nanoTime() + wait.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + wait.toNanos();
+        boolean waiting = false;
         try {
-            if (!local.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) throw busy(key, wait);
+            if (!local.tryLock()) {
+                waiting = waitStarts(key, holder, wait);
+                if (!local.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) throw busy(key, wait);
+            }
             while (true) {
                 HeldFileLock held = HeldFileLock.tryTake(key, holder);
-                if (held != null) return new IndicesLock(local, held);
+                if (held != null) {
+                    if (waiting) LOG.info("event=lock_acquired lock={} for=\"{}\" waited_ms={}", key, holder, (System.nanoTime() - started) / 1_000_000);
+                    return new IndicesLock(local, held);
+                }
                 if (System.nanoTime() >= deadline) throw busy(key, wait);
+                if (!waiting) waiting = waitStarts(key, holder, wait);
                 Thread.sleep(50);
             }
         } catch (IOException e) {
@@ -60,6 +70,13 @@ public final class IndicesLock implements AutoCloseable {
             if (local.isHeldByCurrentThread()) local.unlock();
             throw e;
         }
+    }
+
+    /** A wait is said when it starts (who holds the lock, how long we will wait), not only when it ends. */
+    private static boolean waitStarts(Path key, String holder, Duration wait) {
+        if (wait.isZero()) return false;
+        LOG.warn("event=lock_wait_started lock={} for=\"{}\" held_by=\"{}\" max_wait_s={}", key, holder, HeldFileLock.holder(key), wait.toSeconds());
+        return true;
     }
 
     private static BusyException busy(Path key, Duration wait) {
