@@ -1,6 +1,7 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.runtime.cancel.Supervisions;
+import dev.faissrebuild.runtime.child.JobProgress;
 import dev.faissrebuild.runtime.child.MemoryFence;
 import dev.faissrebuild.builder.run.BuildOutcome;
 import dev.faissrebuild.builder.run.BuildRunner;
@@ -47,6 +48,7 @@ public final class BuildStep implements EventProcessor {
     private final MemoryBudget budget;
     private final BuildRunner runner;
     private final Supervisions supervision;
+    private volatile java.util.function.Consumer<Outgoing> progress = o -> { };
 
     /**
      * @param runner where builds run: a child process per build in the worker ({@link ChildProcessBuildRunner})
@@ -62,6 +64,12 @@ public final class BuildStep implements EventProcessor {
         this.indices = indices;
         this.threads = threads;
         this.metrics = metrics;
+    }
+
+    /** Where the running builds' progress goes (advisory events, published outside the transaction of the result). */
+    public BuildStep withProgress(java.util.function.Consumer<Outgoing> sink) {
+        this.progress = sink;
+        return this;
     }
 
     @Override
@@ -115,7 +123,7 @@ public final class BuildStep implements EventProcessor {
         try {
             outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target,
                     source.sha256()), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString())
-                    .memoryLimit(allowance(admitted.bytes(), source.size(), threads)));
+                    .memoryLimit(allowance(admitted.bytes(), source.size(), threads)).onProgress(progressOf(request, key)));
         } finally {
             supervision.done(request.getRebuildId(), key.toString());
         }
@@ -133,6 +141,14 @@ public final class BuildStep implements EventProcessor {
                 yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, i)));
             }
             case BuildOutcome.Failed f -> failed(request, key, f.kind(), f.reason(), embeddings, u.wallSeconds());
+        };
+    }
+
+    private java.util.function.Consumer<JobProgress.Step> progressOf(RebuildRequested request, IndexKey key) {
+        BuildProgressMeter meter = new BuildProgressMeter(request.getRebuildId(), key, java.time.Clock.systemUTC());
+        return step -> {
+            var event = meter.next(step);
+            if (event != null) progress.accept(new Outgoing(Topics.BUILD_PROGRESS, key.toString(), event));
         };
     }
 

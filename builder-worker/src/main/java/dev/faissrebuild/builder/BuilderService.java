@@ -1,6 +1,7 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.runtime.cancel.Supervisions;
+import dev.faissrebuild.runtime.kafka.EventPublisher;
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.cancel.Cancellations;
@@ -26,6 +27,8 @@ public final class BuilderService {
                 c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry(), c.rebuild().keys()), MemoryBudget.ofGb(c.rebuild().maxMemoryGb()),
                 ChildProcessBuildRunner.sameJvm(), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
                         rt.onClose(Cancellations.follow(rt.kafka(), "builder"))));
+        EventPublisher progress = rt.onClose(new EventPublisher(rt.kafka(), "builder-progress"));
+        step.withProgress(o -> progress.publishAsync(o));
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + rt.instanceId()));
     }

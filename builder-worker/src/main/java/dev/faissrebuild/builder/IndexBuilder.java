@@ -4,6 +4,7 @@ import dev.faissrebuild.faiss.Index;
 import dev.faissrebuild.faiss.RecallMeter;
 import dev.faissrebuild.model.IndexType;
 import dev.faissrebuild.runtime.ProcessMemory;
+import dev.faissrebuild.runtime.child.JobProgress;
 import dev.faissrebuild.runtime.files.DiskErrors;
 import dev.faissrebuild.runtime.files.DurableFiles;
 import dev.faissrebuild.runtime.files.Sha256;
@@ -76,12 +77,20 @@ public final class IndexBuilder {
         try (NpyMatrix vectors = NpyMatrix.open(request.embeddings())) {
             List<IndexPlan> plans = plans(request.type(), request.factory(), vectors.rows(), vectors.dim(), request.target());
             List<String> tried = new ArrayList<>();
-            for (IndexPlan plan : plans) {
+            for (int i = 0; i < plans.size(); i++) {
+                IndexPlan plan = plans.get(i);
                 try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
                     index.threads(request.threads());
+                    if (index.info().isIvf()) JobProgress.report("train", i, plans.size(), 0, 1);
                     long trained = train(index, vectors, plan.trainingRows());
                     TrainingSample.reportSmall(index.info(), trained, vectors.file(), plan.factory());
-                    addAll(index, vectors);
+                    int candidate = i;
+                    index.reserve(vectors.rows());
+                    vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> {
+                        index.add(chunk, n);
+                        JobProgress.report("add", candidate, plans.size(), from + n, vectors.rows());
+                    });
+                    if (index.info().isIvf()) JobProgress.report("tune", i, plans.size(), 0, 1);
                     NprobeTuner.Tuning tuning = nprobe(index, vectors, plan, request);
                     if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
                     if (tuning == null || tuning.met()) return write(request, index, plan, trained, vectors, started);

@@ -1,6 +1,7 @@
 package dev.faissrebuild.cli;
 
 import dev.faissrebuild.events.BuildFailed;
+import dev.faissrebuild.events.BuildProgress;
 import dev.faissrebuild.events.CommandResult;
 import dev.faissrebuild.events.DeployFailed;
 import dev.faissrebuild.events.EventSerde;
@@ -35,12 +36,13 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class RebuildWatch implements AutoCloseable {
     private static final List<String> TOPICS = List.of(Topics.COMMAND_RESULTS, Topics.REBUILD_REQUESTED, Topics.INDEX_BUILT,
-            Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.CANCELLATIONS);
+            Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.CANCELLATIONS, Topics.BUILD_PROGRESS);
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventSerde serde = EventSerde.standard();
     private final PrintWriter out;
     private final Instant started = Instant.now();
     private boolean cancelling;
+    private final ProgressBars bars;
 
     /** How the command ended: the rebuild results seen (deployed or not) and what was validated. */
     record Result(CommandResult decision, List<SpecificRecord> finals, Map<String, IndexValidated> validated) {
@@ -58,7 +60,13 @@ final class RebuildWatch implements AutoCloseable {
     }
 
     RebuildWatch(KafkaSettings kafka, PrintWriter out) {
+        this(kafka, out, ProgressBars.stdoutIsTerminal());
+    }
+
+    /** @param terminal draw progress bars in place (else plain lines) */
+    RebuildWatch(KafkaSettings kafka, PrintWriter out, boolean terminal) {
         this.out = out;
+        this.bars = new ProgressBars(out, terminal, System::nanoTime);
         this.consumer = new KafkaConsumer<>(kafka.consumer("cli-watch", null));
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : TOPICS) consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
@@ -115,10 +123,11 @@ final class RebuildWatch implements AutoCloseable {
     private void progress(SpecificRecord e) {
         switch (e) {
             case RebuildRequested r -> line(r.getIndexKey() + " building");
+            case BuildProgress p -> bars.update(p);
             case RebuildCancelled c -> line("CANCELLED" + (c.getIndexKeys().isEmpty() ? "" : " " + String.join(", ", c.getIndexKeys())) + ": "
                     + c.getReason());
-            case IndexBuilt b -> line(String.format("%s built (%s, %d vectors, %.1f s); validating", b.getIndexKey(), b.getFactory(), b.getNtotal(), b.getBuildSeconds()));
-            case BuildFailed f -> line(f.getIndexKey() + " FAILED to build: " + f.getReason());
+            case IndexBuilt b -> builtLine(b.getIndexKey(), String.format("%s built (%s, %d vectors, %.1f s); validating", b.getIndexKey(), b.getFactory(), b.getNtotal(), b.getBuildSeconds()));
+            case BuildFailed f -> builtLine(f.getIndexKey(), f.getIndexKey() + " FAILED to build: " + f.getReason());
             case IndexValidated v when !v.getQualityChecked() -> line(v.getIndexKey()
                     + " passed the structure gate only: validation.enabled = false, so it was not quality-checked");
             case IndexValidated v -> line(String.format("%s validated (recall@%d %.4f, p99 %.3f ms)", v.getIndexKey(), v.getFigures().getK(),
@@ -136,8 +145,12 @@ final class RebuildWatch implements AutoCloseable {
     }
 
     private void line(String text) {
-        out.printf("[%7.1fs] %s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0, text);
-        out.flush();
+        bars.println(String.format("[%7.1fs] %s", Duration.between(started, Instant.now()).toMillis() / 1000.0, text));
+    }
+
+    private void builtLine(String indexKey, String text) {
+        bars.done(indexKey);
+        line(text);
     }
 
     private SpecificRecord decode(byte[] bytes) {
@@ -152,6 +165,7 @@ final class RebuildWatch implements AutoCloseable {
         return switch (e) {
             case RebuildRequested r -> r.getRebuildId();
             case RebuildCancelled c -> c.getRebuildId();
+            case BuildProgress p -> p.getRebuildId();
             case IndexBuilt b -> b.getRebuildId();
             case BuildFailed f -> f.getRebuildId();
             case IndexValidated v -> v.getRebuildId();

@@ -68,6 +68,9 @@ final class StatusCommand implements Callable<Integer> {
         for (StatusReport.Rebuild b : r.inProgress()) {
             out.printf("in progress: %s (%s, since %s) %s%n", b.rebuildId(), String.valueOf(b.trigger()).toLowerCase(), b.requestedAt(), b.indices());
             if (b.cancelled() != null) out.printf("  CANCELLING: %s%n", b.cancelled());
+            b.progress().forEach((key, p) -> out.printf("  %s %s %3d%% %s (candidate %s), %s%n", key, ProgressBars.bar(p.ratio()),
+                    Math.round(p.ratio() * 100), p.step(), p.candidate(),
+                    p.etaSeconds() == null ? "ETA unknown" : "ETA " + Math.round(p.etaSeconds()) + " s"));
         }
         if (!r.lastOutcomePerIndex().isEmpty()) {
             out.println();

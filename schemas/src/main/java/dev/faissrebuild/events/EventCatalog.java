@@ -24,7 +24,7 @@ final class EventCatalog {
     static final List<Class<? extends SpecificRecord>> EVENTS = List.of(
             RebuildCommand.class, EmbeddingsUpdated.class, CommandResult.class, RebuildRequested.class,
             IndexBuilt.class, BuildFailed.class, IndexValidated.class, IndexRejected.class,
-            GenerationDeployed.class, DeployFailed.class, RolledBack.class, Alert.class, CancelRebuild.class, RebuildCancelled.class);
+            GenerationDeployed.class, DeployFailed.class, RolledBack.class, Alert.class, CancelRebuild.class, RebuildCancelled.class, BuildProgress.class);
 
     /** One released schema file: {@code version} is its directory, e.g. {@code "v1"}. */
     record Released(String version, Schema schema) {}

@@ -35,5 +35,7 @@ public record EventRoute(Class<? extends SpecificRecord> event, String topic, St
             new EventRoute(RebuildCancelled.class, Topics.CANCELLATIONS, "`rebuild_id`",
                     "trigger (an operator's cancel, or `scheduler.max_rebuild_duration_hours` exceeded)",
                     "builders and validators (kill the rebuild's children, skip its requests); deployer (ends the rebuild); notifier; status view"),
+            new EventRoute(BuildProgress.class, Topics.BUILD_PROGRESS, INDEX_KEY, "builders",
+                    "status view (`status`, `/api/status`, `faiss_rebuild_progress_ratio`); `rebuild --wait` progress bars"),
             new EventRoute(Alert.class, Topics.ALERTS, "the alert and its labels", "the trigger's alert monitor", "notifier"));
 }

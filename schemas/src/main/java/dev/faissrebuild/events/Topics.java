@@ -1,6 +1,7 @@
 package dev.faissrebuild.events;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every topic, in one place. Per-index topics are keyed {@code "24h/ivfpq"} and have enough partitions
@@ -26,6 +27,8 @@ public final class Topics {
      * Writer: trigger. Readers: builders and validators (kill and skip), deployer (ends the rebuild), notifier, status view.
      */
     public static final String CANCELLATIONS = "faiss.rebuild.cancellations";
+    /** BuildProgress: advisory, for status and progress bars. Writer: builders. Readers: status view, CLI. */
+    public static final String BUILD_PROGRESS = "faiss.build.progress";
     /** Alerts firing and resolved. Writer: the trigger's alert monitor. Reader: notifier. */
     public static final String ALERTS = "faiss.alerts";
     /**
@@ -76,6 +79,7 @@ public final class Topics {
                 new TopicSpec(INDEX_DEPLOYED, 1),
                 new TopicSpec(ALERTS, 1),
                 new TopicSpec(CANCELLATIONS, 1),
+                new TopicSpec(BUILD_PROGRESS, PER_INDEX_PARTITIONS, Map.of("retention.ms", Long.toString(java.time.Duration.ofDays(1).toMillis()))),
                 TopicSpec.compacted(REBUILD_STATE),
                 new TopicSpec(DEPLOYER_LEASE, 1),
                 new TopicSpec(DEAD_LETTER, 1));

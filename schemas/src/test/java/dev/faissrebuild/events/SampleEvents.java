@@ -16,7 +16,12 @@ final class SampleEvents {
     static List<SpecificRecord> all() {
         return List.of(rebuildCommand(), embeddingsUpdated(), commandResult(), rebuildRequested(), indexBuilt(),
                 buildFailed(), indexValidated(), indexRejected(), generationDeployed(), deployFailed(), rolledBack(),
-                alert(), cancelRebuild(), rebuildCancelled());
+                alert(), cancelRebuild(), rebuildCancelled(), buildProgress());
+    }
+
+    static BuildProgress buildProgress() {
+        return BuildProgress.newBuilder().setRebuildId("rb-1").setIndexKey("24h/ivfpq").setStep("add").setCandidate(0).setCandidates(3)
+                .setDone(65536).setTotal(300000).setRatio(0.12).setElapsedSeconds(4.5).setEtaSeconds(33.0).setAt(T0).build();
     }
 
     static CancelRebuild cancelRebuild() {

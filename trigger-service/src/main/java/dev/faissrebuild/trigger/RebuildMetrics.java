@@ -69,6 +69,13 @@ public final class RebuildMetrics {
                 .register(registry);
         Gauge.builder("faiss_rebuild_running_seconds", () -> oldestRunningSeconds(view))
                 .description("Age of the oldest rebuild in progress (0 when none)").register(registry);
+        for (var key : c.rebuild().keys()) {
+            Gauge.builder("faiss_rebuild_progress_ratio", () -> {
+                var p = view.buildsInProgress().get(key);
+                return p == null ? 0.0 : p.getRatio();
+            }).description("Share of the running build of this index done, 0..1 (0 when none is running)")
+                    .tag("horizon", key.horizon().label()).tag("index_type", key.type().code()).register(registry);
+        }
         Duration cooldown = Duration.ofHours(c.scheduler().failureCooldownHours());
         Gauge.builder("faiss_rebuild_cooldown_remaining_seconds", () -> view.cooldownUntil(c.scheduler().maxConsecutiveFailures(), cooldown,
                         Instant.now()).map(u -> (double) Duration.between(Instant.now(), u).toSeconds()).orElse(0.0))

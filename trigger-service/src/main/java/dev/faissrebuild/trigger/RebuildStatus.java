@@ -20,6 +20,8 @@ public final class RebuildStatus {
     public volatile String cancelled;
     /** The whole rebuild was cancelled (not only some of its indices): nothing more can be cancelled or deployed. */
     public volatile boolean cancelledAll;
+    /** The latest progress of its indices being built (in memory only: not part of the record). */
+    public final Map<IndexKey, dev.faissrebuild.events.BuildProgress> progress = new java.util.concurrent.ConcurrentHashMap<>();
     /** The command or upstream event that started it. */
     public volatile String commandId;
 

@@ -1,6 +1,7 @@
 package dev.faissrebuild.trigger;
 
 import dev.faissrebuild.events.BuildFailed;
+import dev.faissrebuild.events.BuildProgress;
 import dev.faissrebuild.events.CommandResult;
 import dev.faissrebuild.events.DeployFailed;
 import dev.faissrebuild.events.GenerationDeployed;
@@ -102,6 +103,7 @@ public final class RebuildStatusView {
             case DeployFailed f -> finished(status(f.getRebuildId(), f.getTrigger().name(), null), false, f.getGenerationId(),
                     f.getReason(), f.getRebuildSeconds(), f.getFailedAt());
             case CommandResult c -> command(c);
+            case BuildProgress p -> progressed(p);
             default -> { }
         }
     }
@@ -325,10 +327,30 @@ public final class RebuildStatusView {
     }
 
     /** Moves an index forward (never back); once the rebuild has ended, an index still open ends with it. */
+    /**
+     * A running build's progress: kept in memory only (advisory, superseded every second; after a restart
+     * the next report brings it back), and only while the index is still being built.
+     */
+    private void progressed(BuildProgress p) {
+        RebuildStatus s = rebuilds.get(p.getRebuildId());
+        IndexKey key = IndexKey.parse(p.getIndexKey());
+        IndexStatus current = s == null ? null : s.indices.get(key);
+        if (current == null || current.stage() != Stage.REQUESTED || s.result != null) return;
+        s.progress.put(key, p);
+    }
+
+    /** The latest progress of each index being built now. */
+    public synchronized Map<IndexKey, BuildProgress> buildsInProgress() {
+        Map<IndexKey, BuildProgress> out = new TreeMap<>();
+        for (RebuildStatus s : rebuilds.values()) if (s.result == null) out.putAll(s.progress);
+        return out;
+    }
+
     private void advance(RebuildStatus s, String indexKey, Stage stage, String detail, Instant at) {
         IndexKey key = IndexKey.parse(indexKey);
         IndexStatus current = s.indices.get(key);
         if (current != null && current.stage().rank > stage.rank) return;
+        if (stage != Stage.REQUESTED) s.progress.remove(key);
         IndexStatus next = new IndexStatus(s.rebuildId, stage, detail, at);
         if (s.result != null && !stage.terminal()) {
             next = new IndexStatus(s.rebuildId, "deployed".equals(s.result) ? Stage.DEPLOYED : Stage.NOT_DEPLOYED, s.resultDetail, at);
@@ -341,6 +363,7 @@ public final class RebuildStatusView {
         s.result = deployed ? "deployed" : "failed";
         s.resultDetail = detail;
         s.generationId = generationId;
+        s.progress.clear();
         s.indices.replaceAll((k, st) -> st.stage().terminal() ? st
                 : new IndexStatus(s.rebuildId, deployed ? Stage.DEPLOYED : Stage.NOT_DEPLOYED, detail, at));
         reservations.values().removeIf(s.rebuildId::equals);

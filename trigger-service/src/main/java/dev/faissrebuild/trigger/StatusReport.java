@@ -28,9 +28,20 @@ public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, Rebu
     public record Live(String generationId, Instant createdAt, long ageSeconds, String rebuildId, String trigger,
                        List<GenerationManifest.Entry> files) {}
 
-    /** @param cancelled who cancelled it and why, or the time limit it exceeded; null if not cancelled */
+    /**
+     * @param cancelled who cancelled it and why, or the time limit it exceeded; null if not cancelled
+     * @param progress of its indices being built
+     */
     public record Rebuild(String rebuildId, String trigger, Instant requestedAt, String result, String detail, String generationId,
-                          Map<String, String> indices, String cancelled) {}
+                          Map<String, String> indices, String cancelled, Map<String, Progress> progress) {}
+
+    /** How far one build is: its step, the share of the build done, and the time left at the rate so far (null: not known yet). */
+    public record Progress(String step, String candidate, double ratio, Double etaSeconds, double elapsedSeconds) {
+        static Progress of(dev.faissrebuild.events.BuildProgress p) {
+            return new Progress(p.getStep(), (p.getCandidate() + 1) + "/" + p.getCandidates(), p.getRatio(), p.getEtaSeconds(),
+                    p.getElapsedSeconds());
+        }
+    }
 
     public static StatusReport of(RebuildStatusView view, IndicesLayout layout, FaissRebuildConfig config, String nextRun) {
         Instant now = Instant.now();
@@ -52,6 +63,8 @@ public record StatusReport(Live live, List<Rebuild> inProgress, Map<String, Rebu
     private static Rebuild rebuild(RebuildStatus r) {
         Map<String, String> indices = new LinkedHashMap<>();
         r.indices.forEach((k, v) -> indices.put(k.toString(), v.stage().name().toLowerCase()));
-        return new Rebuild(r.rebuildId, r.trigger, r.requestedAt, r.result, r.resultDetail, r.generationId, indices, r.cancelled);
+        Map<String, Progress> progress = new java.util.TreeMap<>();
+        r.progress.forEach((k, p) -> progress.put(k.toString(), Progress.of(p)));
+        return new Rebuild(r.rebuildId, r.trigger, r.requestedAt, r.result, r.resultDetail, r.generationId, indices, r.cancelled, progress);
     }
 }

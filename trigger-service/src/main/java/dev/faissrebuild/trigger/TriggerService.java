@@ -64,7 +64,7 @@ public final class TriggerService {
 
     public static List<String> viewTopics() {
         return List.of(Topics.REBUILD_REQUESTED, Topics.INDEX_BUILT, Topics.INDEX_VALIDATED, Topics.INDEX_DEPLOYED, Topics.COMMAND_RESULTS,
-                Topics.CANCELLATIONS);
+                Topics.CANCELLATIONS, Topics.BUILD_PROGRESS);
     }
 
     public RebuildStatusView view() {

@@ -38,12 +38,15 @@ public final class ChildMain {
             return;
         }
         Thread.ofPlatform().daemon().name("lifeline").start(() -> watch(in));
+        JobProgress.toSupervisor(out);
         long wall = System.nanoTime();
         long cpu = cpuNanos();
         Object reply = job.run(request);
         ResourceUsage usage = new ResourceUsage(ProcessMemory.peakRssBytes(), (cpuNanos() - cpu) / 1e9, (System.nanoTime() - wall) / 1e9);
-        out.println(ChildWire.REPLY + ChildWire.write(new ChildWire.Envelope<>(reply, usage)));
-        out.flush();
+        synchronized (out) {
+            out.println(ChildWire.REPLY + ChildWire.write(new ChildWire.Envelope<>(reply, usage)));
+            out.flush();
+        }
         System.exit(0);
     }
 

@@ -67,6 +67,7 @@ public final class ChildProcesses {
         AtomicReference<ChildWire.Envelope<R>> reply = new AtomicReference<>();
         Thread stdout = pump(child.getInputStream(), label, line -> {
             if (line.startsWith(ChildWire.REPLY)) reply.set(ChildWire.readReply(line, replyType));
+            else if (line.startsWith(ChildWire.PROGRESS)) supervision.progress(ChildWire.read(line.substring(ChildWire.PROGRESS.length()), JobProgress.Step.class));
             else passOn(label, line);
         });
         java.util.concurrent.atomic.AtomicBoolean saidOutOfMemory = new java.util.concurrent.atomic.AtomicBoolean();

@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
  */
 final class ChildWire {
     static final String REPLY = "@@faiss-rebuild-child-reply ";
+    /** A {@link JobProgress.Step}, any number of them before the reply. */
+    static final String PROGRESS = "@@faiss-rebuild-child-progress ";
     private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

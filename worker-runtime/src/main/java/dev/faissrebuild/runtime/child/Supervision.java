@@ -17,6 +17,7 @@ public final class Supervision {
     private final Duration limit;
     private final String limitName;
     private volatile long memoryLimitBytes;
+    private volatile java.util.function.Consumer<JobProgress.Step> progress = step -> { };
     private volatile Process process;
     private volatile Stop stop;
 
@@ -41,6 +42,21 @@ public final class Supervision {
     public Supervision memoryLimit(long bytes) {
         this.memoryLimitBytes = bytes;
         return this;
+    }
+
+    /** Told of every progress report of the child. */
+    public Supervision onProgress(java.util.function.Consumer<JobProgress.Step> listener) {
+        this.progress = listener;
+        return this;
+    }
+
+    void progress(JobProgress.Step step) {
+        try {
+            progress.accept(step);
+        } catch (RuntimeException e) {
+            // advisory: a listener's failure must not end the job
+            org.slf4j.LoggerFactory.getLogger(Supervision.class).warn("event=progress_listener_failed error=\"{}\"", e.toString());
+        }
     }
 
     public long memoryLimitBytes() {

@@ -35,6 +35,14 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
+    /** Fire and forget, for advisory events (progress): never blocks the caller, a failure is logged once per event. */
+    public void publishAsync(Outgoing e) {
+        producer.send(new ProducerRecord<>(e.topic(), e.key(), serde.encode(e.event())), (meta, error) -> {
+            if (error != null) org.slf4j.LoggerFactory.getLogger(EventPublisher.class)
+                    .warn("event=advisory_publish_failed topic={} key={} error=\"{}\"", e.topic(), e.key(), error.toString());
+        });
+    }
+
     @Override
     public void close() {
         producer.close(java.time.Duration.ofSeconds(5));
