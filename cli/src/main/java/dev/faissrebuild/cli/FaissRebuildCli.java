@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             DemoCommand.class,
             BenchRunCommand.class,
+            BenchSupervisionCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class FaissRebuildCli {
