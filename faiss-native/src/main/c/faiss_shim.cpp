@@ -32,6 +32,7 @@
 #include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
 #include <faiss/IVFlib.h>
+#include <faiss/clone_index.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
@@ -164,6 +165,16 @@ int fr_index_search(void* idx, int64_t n, const float* x, int64_t k, float* dist
         use_threads(nthreads);
         as_index(idx)->search(n, x, k, distances, labels);
     });
+}
+
+// A deep copy (the same trained quantizers, codes and search settings), freed with fr_index_free.
+int fr_index_clone(void* idx, void** out, char* err, size_t errlen) {
+    return guarded(err, errlen, [&] { *out = faiss::clone_index(as_index(idx)); });
+}
+
+// Removes every vector and keeps the training: what recall on held-out rows adds the other rows to.
+int fr_index_reset(void* idx, char* err, size_t errlen) {
+    return guarded(err, errlen, [&] { as_index(idx)->reset(); });
 }
 
 int64_t fr_index_ntotal(void* idx) { return static_cast<faiss::Index*>(idx)->ntotal; }

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Recall of an index against exact search over the whole source, on query rows drawn from the source
  * (each query's own id left out of both lists: a stored vector trivially finds itself) or on a held-out
- * query file. The exact
+ * query file; or, for {@link HeldOutRecall}, against exact search over the first rows of the source, on
+ * rows after them (queries that are not in the index). The exact
  * ground truth is computed once, so one meter can score many settings (the nprobe tuner) cheaply.
  *
  * <ul>
@@ -47,11 +48,31 @@ public final class RecallMeter implements AutoCloseable {
         return new RecallMeter(vectors, none, queries.rows(0, nq), k, metric, threads);
     }
 
+    /** Rows {@code queryRows} of the source as queries against exact search over its first {@code indexedRows} rows (which hold none of them). */
+    static RecallMeter overPrefix(NpyMatrix vectors, long indexedRows, long[] queryRows, int k, Metric metric, int threads) {
+        for (long row : queryRows) {
+            if (row < indexedRows) throw new IllegalArgumentException("query row " + row + " is among the " + indexedRows + " indexed rows");
+        }
+        long[] none = new long[queryRows.length];
+        Arrays.fill(none, -1);
+        try (Arena gathered = Arena.ofConfined()) {
+            return new RecallMeter(vectors.rows(0, indexedRows), indexedRows, vectors.dim(), none, vectors.gather(queryRows, gathered), k, metric,
+                    threads);
+        }
+    }
+
     private RecallMeter(NpyMatrix vectors, long[] queryIds, MemorySegment heldOut, int k, Metric metric, int threads) {
+        this(vectors.segment(), vectors.rows(), vectors.dim(), queryIds, heldOut != null ? heldOut : vectors.gather(queryIds, Arena.ofAuto()), k,
+                metric, threads);
+    }
+
+    /** @param database the rows the exact top-k is taken from; {@code queryIds}: each query's own id there, or -1 */
+    private RecallMeter(MemorySegment database, long databaseRows, int dim, long[] queryIds, MemorySegment queryVectors, int k, Metric metric,
+                        int threads) {
         this.queryIds = queryIds;
         this.k = k;
-        this.queries = heldOut != null ? arena.allocate(heldOut.byteSize(), Float.BYTES).copyFrom(heldOut) : vectors.gather(queryIds, arena);
-        SearchResult exact = ExactSearch.knn(vectors.segment(), vectors.rows(), queries, queryIds.length, vectors.dim(), k + 1, metric, threads);
+        this.queries = arena.allocate(queryVectors.byteSize(), Float.BYTES).copyFrom(queryVectors);
+        SearchResult exact = ExactSearch.knn(database, databaseRows, queries, queryIds.length, dim, k + 1, metric, threads);
         this.truth = new long[queryIds.length][];
         this.kthScore = new float[queryIds.length];
         for (int i = 0; i < queryIds.length; i++) {
