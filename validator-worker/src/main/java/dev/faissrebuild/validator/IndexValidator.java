@@ -63,7 +63,7 @@ public final class IndexValidator {
             gates.add(LatencyGate.check(latency, settings.maxLatencyP99Ms()));
             RecallMeter.Recall recall = recall(probe.index(), c, meter, newest);
             gates.add(RecallGate.check(recall, c.type(), settings.minRecall(), queriesOf(newest)));
-            Figures figures = new Figures(settings.k(), probe.nq(), recall.atK(), recall.oneAt1(), latency.p50(), latency.p95(),
+            Figures figures = new Figures(settings.k(), recall.queries(), recall.atK(), recall.oneAt1(), latency.p50(), latency.p95(),
                     latency.p99(), latency.batchP99());
             if (live == null) {
                 gates.addAll(RegressionGates.skipped(c.baseline() == null ? "no live generation to compare with"
