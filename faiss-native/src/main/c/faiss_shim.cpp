@@ -32,6 +32,7 @@
 #include <faiss/IndexPreTransform.h>
 #include <faiss/IndexRefine.h>
 #include <faiss/IVFlib.h>
+#include <faiss/clone_index.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
@@ -101,6 +102,24 @@ void quiet_small_sample_warning(faiss::Index* idx) {
     if (auto* pq = dynamic_cast<faiss::IndexPQ*>(idx)) pq->pq.cp.min_points_per_centroid = 0;
 }
 
+// clone_index of 1.7.3 refuses refine wrappers ("clone not supported for this type of Index"); both of
+// their parts clone, so the wrapper is rebuilt around the copies. An IndexRefineFlat comes back as an
+// IndexRefine over a copied IndexFlat: the same searches (the copy is for measuring, never written).
+struct RefineCloner : faiss::Cloner {
+    faiss::Index* clone_Index(const faiss::Index* idx) override {
+        if (auto* r = dynamic_cast<const faiss::IndexRefine*>(idx)) {
+            faiss::Index* base = clone_Index(r->base_index);
+            faiss::Index* refine = clone_Index(r->refine_index);
+            auto* copy = new faiss::IndexRefine(base, refine);
+            copy->own_fields = true;
+            copy->own_refine_index = true;
+            copy->k_factor = r->k_factor;
+            return copy;
+        }
+        return faiss::Cloner::clone_Index(idx);
+    }
+};
+
 void set_param(faiss::Index* idx, const char* name, double value) {
     // ParameterSpace calls the refine factor "k_factor_rf"; accept the field's own name too.
     if (std::strcmp(name, "k_factor") == 0) {
@@ -164,6 +183,16 @@ int fr_index_search(void* idx, int64_t n, const float* x, int64_t k, float* dist
         use_threads(nthreads);
         as_index(idx)->search(n, x, k, distances, labels);
     });
+}
+
+// A deep copy (the same trained quantizers, codes and search settings), freed with fr_index_free.
+int fr_index_clone(void* idx, void** out, char* err, size_t errlen) {
+    return guarded(err, errlen, [&] { *out = RefineCloner().clone_Index(as_index(idx)); });
+}
+
+// Removes every vector and keeps the training: what recall on held-out rows adds the other rows to.
+int fr_index_reset(void* idx, char* err, size_t errlen) {
+    return guarded(err, errlen, [&] { as_index(idx)->reset(); });
 }
 
 int64_t fr_index_ntotal(void* idx) { return static_cast<faiss::Index*>(idx)->ntotal; }

@@ -49,6 +49,23 @@ def exact_recall(index_path, embeddings_path, query_ids_path, k):
     print(json.dumps({"recall": hits / (k * len(qids))}))
 
 
+def held_out_recall(index_path, embeddings_path, indexed, query_ids_path, k):
+    """recall@k for held-out rows: the index emptied and given the first `indexed` rows, the query rows
+    (all after them) against NumPy brute-force inner product over those rows."""
+    index = faiss.read_index(index_path)
+    x = np.load(embeddings_path)
+    indexed, k = int(indexed), int(k)
+    qids = np.array(json.load(open(query_ids_path)), dtype="int64")
+    assert (qids >= indexed).all()
+    index.reset()
+    index.add(x[:indexed])
+    q = x[qids]
+    truth = np.argsort(-(q @ x[:indexed].T), axis=1, kind="stable")[:, :k]
+    _, found = index.search(q, k)
+    hits = sum(len(set(found[row].tolist()) & set(truth[row].tolist())) for row in range(len(qids)))
+    print(json.dumps({"recall": hits / (k * len(qids))}))
+
+
 def save(out_path, kind, rows, dim):
     """Writes .npy files NumPy-style, good and bad, for the reader's tests."""
     rng = np.random.default_rng(7)

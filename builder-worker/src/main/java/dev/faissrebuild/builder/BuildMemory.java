@@ -1,5 +1,6 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.faiss.HeldOutRecall;
 import dev.faissrebuild.model.IndexType;
 import java.util.StringJoiner;
 
@@ -21,8 +22,10 @@ import java.util.StringJoiner;
  *       centroids of d/m floats).
  *   <li>one add call: B·(d·4 + 8 + m) with B = min(N, 65,536) rows per chunk: the residuals, list numbers
  *       and codes FAISS computes for the chunk before it appends them.
- *   <li>nprobe tuning: Q·d·4 for the Q query copies, Q·(k + 1)·12 for exact and approximate results, and
- *       FAISS's exhaustive-search block of 4,096 × 1,024 floats (16 MiB) for the ground truth.
+ *   <li>nprobe tuning: the probe, a copy of the index holding the rows before the held-out newest ones
+ *       ({@code HeldOutRecall}: (N − H)·(m + 8)·1.5 for its lists, and its quantizers); Q·d·4 for the Q
+ *       query copies, Q·(k + 1)·12 for exact and approximate results, and FAISS's exhaustive-search block
+ *       of 4,096 × 1,024 floats (16 MiB) for the ground truth.
  * </ul>
  *
  * Not counted: the memory-mapped embeddings, which are page cache the kernel can drop and read again,
@@ -69,11 +72,17 @@ public final class BuildMemory {
             long training = plan.type() == IndexType.FLATIP ? 0 : training(plan.trainingRows(), n, vectorBytes);
             return new Estimate(n * vectorBytes, training, 0, 0, 0);
         }
-        long codes = (long) (n * (plan.pqM() + 8L) * LIST_GROWTH);
+        long codes = lists(n, plan);
         long quantizers = plan.nlist() * vectorBytes + PQ_CENTROIDS * vectorBytes;
         long batch = Math.min(n, ADD_BATCH) * (vectorBytes + 8 + plan.pqM());
-        long tuning = tuningQueries == 0 ? 0 : tuningQueries * vectorBytes + tuningQueries * (k + 1L) * 12 + EXACT_SEARCH_BLOCK;
+        long probe = lists(HeldOutRecall.trainableRows(n), plan) + quantizers;
+        long tuning = tuningQueries == 0 ? 0 : probe + tuningQueries * vectorBytes + tuningQueries * (k + 1L) * 12 + EXACT_SEARCH_BLOCK;
         return new Estimate(codes, training(plan.trainingRows(), n, vectorBytes), quantizers, batch, tuning);
+    }
+
+    /** Inverted lists holding {@code rows} entries: codes and ids, with the lists' growth slack. */
+    private static long lists(long rows, IndexPlan plan) {
+        return (long) (rows * (plan.pqM() + 8L) * LIST_GROWTH);
     }
 
     /** The sample copy (only when it is a sample), its residuals, and k-means' per-point assignment. */

@@ -1,7 +1,7 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.faiss.Index;
-import dev.faissrebuild.faiss.RecallMeter;
+import dev.faissrebuild.faiss.HeldOutRecall;
 import dev.faissrebuild.model.IndexType;
 import dev.faissrebuild.runtime.ProcessMemory;
 import dev.faissrebuild.runtime.child.JobProgress;
@@ -32,13 +32,13 @@ public final class IndexBuilder {
     /** Rows added per FAISS call: bounds the resident part of a file larger than RAM. */
     static final long ADD_CHUNK_ROWS = 65_536;
     private static final long SAMPLE_SEED = 1234;
-    /** Tuning queries come from their own seed: the validator's sample stays an independent check. */
+    /** Tuning queries come from their own seed: where the held-out tail is longer than the sample, the validator's differ. */
     private static final long TUNING_SEED = 777;
 
     /**
      * What recall an IVF index must reach, and within what.
      *
-     * @param margin tune to target + margin, so the validator's independent sample passes too
+     * @param margin tune to target + margin, so queries that are new to the index reach the target too
      * @param maxBytesPerVector the memory budget for IVF-PQ codes
      */
     public record Target(double recall, double margin, int k, double maxMsPerQuery, int queries, int maxBytesPerVector) {
@@ -120,13 +120,15 @@ public final class IndexBuilder {
             return null;
         }
         Target t = r.target();
-        int queries = (int) Math.min(t.queries(), vectors.rows());
-        try (RecallMeter meter = new RecallMeter(vectors, RowSample.distinct(vectors.rows(), queries, TUNING_SEED), t.k(),
-                index.metric(), r.threads())) {
-            NprobeTuner.Tuning tuning = NprobeTuner.tune(index, meter, (int) info.nlist(), Math.min(1.0, t.recall() + t.margin()), t.maxMsPerQuery());
+        // tuned on queries that are not in the index, as the validator measures and the service searches (HeldOutRecall says why)
+        try (HeldOutRecall newest = HeldOutRecall.newest(vectors, t.queries(), TUNING_SEED, t.k(), index.metric(), r.threads());
+             Index probe = newest.probe(index)) {
+            NprobeTuner.Tuning tuning = NprobeTuner.tune(probe, newest.meter(), (int) info.nlist(), Math.min(1.0, t.recall() + t.margin()),
+                    t.maxMsPerQuery());
             index.setNprobe(tuning.nprobe());
-            LOG.info("event=nprobe_tuned factory={} nprobe={} met={} chosen=\"{}\" points=\"{}\"", plan.factory(), tuning.nprobe(),
-                    tuning.met(), tuning.chosen(), tuning.points());
+            LOG.info("event=nprobe_tuned factory={} nprobe={} met={} recall_method=newest_held_out held_out_rows={} queries={} chosen=\"{}\" points=\"{}\"",
+                    plan.factory(), tuning.nprobe(), tuning.met(), newest.split().heldOutRows(), newest.split().queryRows().length,
+                    tuning.chosen(), tuning.points());
             return tuning;
         }
     }
@@ -148,16 +150,21 @@ public final class IndexBuilder {
         vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> index.add(chunk, n));
     }
 
-    /** Returns the rows trained on. Trains on all vectors in place when they fit the budget, else on a seeded random sample copied out. */
+    /**
+     * Returns the rows trained on. Trains on the rows before the tail the recall gate holds out (so its
+     * queries are new to the quantizers, as the service's are): all of them in place when they fit the
+     * budget, else a seeded random sample of them copied out.
+     */
     public static long train(Index index, NpyMatrix vectors, long rows) {
         if (index.isTrained() || rows == 0) return 0;
-        if (rows >= vectors.rows()) {
-            vectors.requireFinite();
-            index.train(vectors.segment(), vectors.rows());
-            return vectors.rows();
+        long trainable = HeldOutRecall.trainableRows(vectors.rows());
+        if (rows >= trainable) {
+            vectors.requireFinite(0, trainable);
+            index.train(vectors.rows(0, trainable), trainable);
+            return trainable;
         }
         try (Arena arena = Arena.ofConfined()) {
-            long[] sample = RowSample.distinct(vectors.rows(), (int) rows, SAMPLE_SEED);
+            long[] sample = RowSample.distinct(trainable, (int) rows, SAMPLE_SEED);
             MemorySegment training = vectors.gather(sample, arena);
             for (long row : sample) vectors.requireFinite(row, 1);
             index.train(training, rows);

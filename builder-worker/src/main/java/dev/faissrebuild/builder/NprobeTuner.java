@@ -11,9 +11,11 @@ import java.util.TreeMap;
  * Chooses nprobe by measurement, not by rule of thumb: the smallest nprobe whose recall@k reaches the
  * target (doubling from 1 until one does, then a binary search between the last power of two that
  * failed and the first that passed, as autofaiss searches its latency bound), provided the search time
- * per query stays within the latency bound. Recall is measured against exact search on a query sample
- * of its own (not the validator's), so the validator's figure is an independent check. The caller sets
- * the chosen nprobe on the index.
+ * per query stays within the latency bound. The builder hands it the probe of a {@link
+ * dev.faissrebuild.faiss.HeldOutRecall} (the index without its newest rows, which are the queries), so
+ * what is tuned is recall for queries that are not in the index, the figure the validator publishes;
+ * the queries are a sample of their own where the held-out rows outnumber it. The caller sets the
+ * chosen nprobe on the real index.
  */
 public final class NprobeTuner {
     /** One measured setting. */

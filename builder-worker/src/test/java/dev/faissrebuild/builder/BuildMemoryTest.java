@@ -26,8 +26,10 @@ class BuildMemoryTest {
         assertThat(e.training()).isEqualTo(524_288L * 1024 * 2 + 524_288L * 12); // copied sample + residuals + assignment
         assertThat(e.quantizers()).isEqualTo(2048L * 1024 + 256L * 1024);
         assertThat(e.addBatch()).isEqualTo(65_536L * (1024 + 8 + 64));
-        assertThat(e.tuning()).isEqualTo(1000L * 1024 + 1000L * 11 * 12 + 4096L * 1024 * 4);
-        assertThat(BuildMemory.human(e.total())).isEqualTo("1.19 GiB");
+        // the probe: a copy holding the 950,000 rows before the held-out newest 50,000, and its quantizers
+        long probe = (long) (950_000L * (64 + 8) * 1.5) + 2048L * 1024 + 256L * 1024;
+        assertThat(e.tuning()).isEqualTo(probe + 1000L * 1024 + 1000L * 11 * 12 + 4096L * 1024 * 4);
+        assertThat(BuildMemory.human(e.total())).isEqualTo("1.29 GiB");
         // trained on all rows, the sample is the mapping itself: no copy
         IndexPlan small = IndexRecipe.ivfpq(13_148, 256);
         assertThat(BuildMemory.of(small, 13_148, 256, 0, 0).training()).isEqualTo(13_148L * 1024 + 13_148L * 12);
@@ -47,7 +49,7 @@ class BuildMemoryTest {
         assertThat(all.bytes()).isEqualTo(pq256);
         assertThatThrownBy(() -> BuildAdmission.admit(key, null, 1_000_000, 256, TARGET, MemoryBudget.ofGb(0.5)))
                 .isInstanceOf(BuildAdmission.OverBudget.class)
-                .hasMessageContaining("24h/ivfpq (1000000 x 256 as IVF2048,PQ64np) needs an estimated 1.19 GiB")
+                .hasMessageContaining("24h/ivfpq (1000000 x 256 as IVF2048,PQ64np) needs an estimated 1.29 GiB")
                 .hasMessageContaining("rebuild.max_memory_gb = 0.5 allows 512.0 MiB");
     }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "validate-index", mixinStandardHelpOptions = true,
         description = {"Runs the quality gates on an index file, offline: structure, search sanity, latency, recall against",
-                "exact search over the embeddings (and regression against the live index of --key, if given).",
+                "exact search for queries not in the index (the newest rows of the embeddings held out of a copy of it, or --queries)",
+                "(and regression against the live index of --key, if given).",
                 "Exit 0 when every gate passes, 1 otherwise."})
 final class ValidateIndexCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -33,7 +34,7 @@ final class ValidateIndexCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, description = "Index file.") Path index;
     @Option(names = "--embeddings", description = "The .npy the index was built from (default with --key: the data dir's file of that index).") Path embeddings;
     @Option(names = "--key", description = "Also run the regression gates against the live index of this key (e.g. 24h/ivfpq) in --data-dir.") String key;
-    @Option(names = "--queries", description = "Held-out query vectors (.npy) instead of a sample of the embeddings.") Path queries;
+    @Option(names = "--queries", description = "Query vectors (.npy) not in the index, against the whole index, instead of the held-out newest rows.") Path queries;
     @Option(names = "--type", description = "flatip or ivfpq (default: told by the file).") String type;
     @Option(names = "--json", description = "Print JSON.") boolean json;
 

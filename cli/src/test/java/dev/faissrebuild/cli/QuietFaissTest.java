@@ -19,8 +19,9 @@ class QuietFaissTest {
 
     @Test
     void aSmallTrainingSampleGivesOneStructuredLinePerCandidateAndNoRawFaissWarning() throws Exception {
-        // 3,000 rows: enough for IVF64 (39 x 64 = 2,496) but not for 256-centroid PQ codebooks (9,984)
-        Path embeddings = TestData.weatherLike(dir.resolve("embeddings_6h.npy"), 3000, 32, 6);
+        // 4,000 rows, trained on the 3,000 before the recall gate's held-out newest 1,000: enough for IVF64
+        // (39 x 64 = 2,496) but not for 256-centroid PQ codebooks (9,984)
+        Path embeddings = TestData.weatherLike(dir.resolve("embeddings_6h.npy"), 4000, 32, 6);
         ChildCli build = ChildCli.run(dir, "build-index", "--embeddings", embeddings.toString(), "--type", "ivfpq",
                 "--out", dir.resolve("6h.faiss").toString());
         assertThat(build.code()).as(build.err()).isZero();

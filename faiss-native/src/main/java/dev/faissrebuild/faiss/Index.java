@@ -127,6 +127,20 @@ public final class Index implements AutoCloseable {
         }
     }
 
+    /** A deep copy ({@code faiss.clone_index}): the same training, vectors and search settings; closed separately. */
+    public Index copy() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            run("clone", h -> Shim.check("clone_index " + origin, (e, n) -> (int) Shim.INDEX_CLONE.invokeExact(h, out, e, n)));
+            return new Index(out.get(ADDRESS, 0), origin + " (copy)").threads(threads);
+        }
+    }
+
+    /** Removes every vector; the training (quantizers, codebooks) and search settings stay. */
+    public void reset() {
+        run("reset", h -> Shim.check("reset " + origin, (e, n) -> (int) Shim.INDEX_RESET.invokeExact(h, e, n)));
+    }
+
     public long ntotal() {
         return withHandle("ntotal", h -> (long) Shim.invoke(Shim.INDEX_NTOTAL, h));
     }

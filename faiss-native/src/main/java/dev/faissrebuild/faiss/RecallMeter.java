@@ -6,11 +6,13 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Recall of an index against exact search over the whole source, on query rows drawn from the source
  * (each query's own id left out of both lists: a stored vector trivially finds itself) or on a held-out
- * query file. The exact
+ * query file; or, for {@link HeldOutRecall}, against exact search over the first rows of the source, on
+ * rows after them (queries that are not in the index). The exact
  * ground truth is computed once, so one meter can score many settings (the nprobe tuner) cheaply.
  *
  * <ul>
@@ -33,7 +35,7 @@ public final class RecallMeter implements AutoCloseable {
 
     /** Queries drawn from the source itself: each one's own id is left out of both lists. */
     public RecallMeter(NpyMatrix vectors, long[] queryIds, int k, Metric metric, int threads) {
-        this(vectors, queryIds.clone(), null, k, metric, threads);
+        this(vectors.segment(), vectors.rows(), vectors.dim(), queryIds.clone(), a -> vectors.gather(queryIds, a), k, metric, threads);
     }
 
     /** Held-out queries (not rows of the source): nothing to leave out. */
@@ -42,16 +44,37 @@ public final class RecallMeter implements AutoCloseable {
             throw new IllegalArgumentException("query file " + queries.file() + " has dimension " + queries.dim() + ", the index " + vectors.dim());
         }
         int nq = (int) Math.min(maxQueries, queries.rows());
-        long[] none = new long[nq];
-        Arrays.fill(none, -1);
-        return new RecallMeter(vectors, none, queries.rows(0, nq), k, metric, threads);
+        MemorySegment rows = queries.rows(0, nq);
+        return new RecallMeter(vectors.segment(), vectors.rows(), vectors.dim(), none(nq), a -> a.allocate(rows.byteSize(), Float.BYTES).copyFrom(rows),
+                k, metric, threads);
     }
 
-    private RecallMeter(NpyMatrix vectors, long[] queryIds, MemorySegment heldOut, int k, Metric metric, int threads) {
+    /** Rows {@code queryRows} of the source as queries against exact search over its first {@code indexedRows} rows (which hold none of them). */
+    static RecallMeter overPrefix(NpyMatrix vectors, long indexedRows, long[] queryRows, int k, Metric metric, int threads) {
+        for (long row : queryRows) {
+            if (row < indexedRows) throw new IllegalArgumentException("query row " + row + " is among the " + indexedRows + " indexed rows");
+        }
+        return new RecallMeter(vectors.rows(0, indexedRows), indexedRows, vectors.dim(), none(queryRows.length), a -> vectors.gather(queryRows, a),
+                k, metric, threads);
+    }
+
+    private static long[] none(int n) {
+        long[] ids = new long[n];
+        Arrays.fill(ids, -1);
+        return ids;
+    }
+
+    /**
+     * @param database the rows the exact top-k is taken from
+     * @param queryIds each query's own id among them (left out of both lists), or -1
+     * @param queryVectors copies the queries into the meter's arena
+     */
+    private RecallMeter(MemorySegment database, long databaseRows, int dim, long[] queryIds, Function<Arena, MemorySegment> queryVectors, int k,
+                        Metric metric, int threads) {
         this.queryIds = queryIds;
         this.k = k;
-        this.queries = heldOut != null ? arena.allocate(heldOut.byteSize(), Float.BYTES).copyFrom(heldOut) : vectors.gather(queryIds, arena);
-        SearchResult exact = ExactSearch.knn(vectors.segment(), vectors.rows(), queries, queryIds.length, vectors.dim(), k + 1, metric, threads);
+        this.queries = queryVectors.apply(arena);
+        SearchResult exact = ExactSearch.knn(database, databaseRows, queries, queryIds.length, dim, k + 1, metric, threads);
         this.truth = new long[queryIds.length][];
         this.kthScore = new float[queryIds.length];
         for (int i = 0; i < queryIds.length; i++) {
@@ -62,7 +85,7 @@ public final class RecallMeter implements AutoCloseable {
         }
     }
 
-    /** The query vectors (rows of the source), for searches of one's own. */
+    /** The query vectors, for searches of one's own. */
     public MemorySegment queries() {
         return queries;
     }

@@ -41,6 +41,29 @@ class IndexTest {
     }
 
     @Test
+    void aCopyKeepsTrainingVectorsAndSettingsAndResetEmptiesOnlyTheCopy() {
+        float[] x = random(2_000, 16, 3);
+        for (String factory : new String[] {"Flat", "IVF16,PQ4np", "IVF16,PQ4np,RFlat"}) {
+            try (Index index = Index.create(16, factory, Metric.INNER_PRODUCT)) {
+                index.train(x);
+                index.add(x);
+                if (index.info().isIvf()) index.setNprobe(5);
+                try (Index copy = index.copy()) {
+                    assertThat(copy.ntotal()).as(factory).isEqualTo(2_000);
+                    assertThat(copy.info().nprobe()).isEqualTo(index.info().nprobe());
+                    assertThat(copy.search(Arrays.copyOf(x, 16 * 3), 4).ids()).isEqualTo(index.search(Arrays.copyOf(x, 16 * 3), 4).ids());
+                    copy.reset();
+                    assertThat(copy.ntotal()).isZero();
+                    assertThat(copy.isTrained()).isTrue();
+                    assertThat(index.ntotal()).isEqualTo(2_000);
+                    copy.add(Arrays.copyOf(x, 16 * 100));
+                    assertThat(copy.ntotal()).isEqualTo(100);
+                }
+            }
+        }
+    }
+
+    @Test
     void searchOrdersByMetricAndFindsSelf() {
         float[] x = random(200, 8, 2);
         try (Index ip = Index.create(8, "Flat", Metric.INNER_PRODUCT); Index l2 = Index.create(8, "Flat", Metric.L2)) {

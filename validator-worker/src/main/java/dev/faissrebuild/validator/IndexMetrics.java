@@ -17,7 +17,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The seed's index-quality metrics, labelled {@code horizon}, {@code index_type} and {@code set}, every
  * series present from start-up (NaN until a value exists):
- * {@code faiss_index_recall_score} (recall@k against exact search), {@code faiss_index_search_latency_ms}
+ * {@code faiss_index_recall_score} (recall@k against exact search, for queries not in the index: the recall gate's figure), {@code faiss_index_search_latency_ms}
  * (p99 of single queries) and {@code faiss_index_size_total} (vectors). {@code set="candidate"}: the
  * last staged index this validator judged. {@code set="live"}: the deployed index, read from the live
  * generation's manifest at scrape time, so it is right after a restart and right after a deploy.

@@ -1,6 +1,7 @@
 package dev.faissrebuild.validator;
 
 import dev.faissrebuild.faiss.FaissException;
+import dev.faissrebuild.faiss.HeldOutRecall;
 import dev.faissrebuild.faiss.Index;
 import dev.faissrebuild.faiss.RecallMeter;
 import dev.faissrebuild.vectors.InvalidEmbeddingsException;
@@ -34,8 +35,8 @@ public final class IndexValidator {
                         + "the index is not quality-checked)");
                 return ValidationOutcome.structureOnly(gates, Figures.none(settings.k()));
             }
-            try (RecallMeter meter = meter(vectors, index)) {
-                return searchGates(c, new Probe(index, vectors, meter.queryIds(), meter.queries(), settings), meter, gates);
+            try (RecallMeter meter = meter(vectors, index); HeldOutRecall newest = newQueries(vectors, index, c)) {
+                return searchGates(c, new Probe(index, vectors, meter.queryIds(), meter.queries(), settings), meter, newest, gates);
             }
         } catch (FaissException e) {
             gates.add(Gate.failed(StructureGate.NAME, null, null, "FAISS cannot read " + c.indexFile().getFileName() + ": " + e.faissMessage()));
@@ -52,7 +53,7 @@ public final class IndexValidator {
         return skipRest(gates, "the candidate could not be judged");
     }
 
-    private ValidationOutcome searchGates(Candidate c, Probe probe, RecallMeter meter, List<Gate> gates) {
+    private ValidationOutcome searchGates(Candidate c, Probe probe, RecallMeter meter, HeldOutRecall newest, List<Gate> gates) {
         Gate sanity = SearchSanityGate.check(probe, c.type());
         gates.add(sanity);
         if (sanity.failed()) return skipRest(gates, "search results are malformed");
@@ -60,15 +61,15 @@ public final class IndexValidator {
             LatencyGate.Timing timing = LatencyGate.measure(probe, live);
             LatencyGate.Latency latency = timing.candidate();
             gates.add(LatencyGate.check(latency, settings.maxLatencyP99Ms()));
-            RecallMeter.Recall recall = meter.measure(probe.index(), c.type().isExact());
-            gates.add(RecallGate.check(recall, c.type(), settings.minRecall()));
-            Figures figures = new Figures(settings.k(), probe.nq(), recall.atK(), recall.oneAt1(), latency.p50(), latency.p95(),
+            RecallMeter.Recall recall = recall(probe.index(), c, meter, newest);
+            gates.add(RecallGate.check(recall, c.type(), settings.minRecall(), queriesOf(newest)));
+            Figures figures = new Figures(settings.k(), recall.queries(), recall.atK(), recall.oneAt1(), latency.p50(), latency.p95(),
                     latency.p99(), latency.batchP99());
             if (live == null) {
                 gates.addAll(RegressionGates.skipped(c.baseline() == null ? "no live generation to compare with"
                         : "the live index " + c.baseline().file().getFileName() + " cannot be compared (unreadable or another dimension)"));
             } else {
-                RecallMeter.Recall liveRecall = c.baseline().sameEmbeddings() ? meter.measure(live, c.type().isExact()) : null;
+                RecallMeter.Recall liveRecall = c.baseline().sameEmbeddings() ? recall(live, c, meter, newest) : null;
                 Double baseline = liveRecall != null ? Double.valueOf(liveRecall.atK()) : c.baseline().recordedRecall();
                 gates.add(RegressionGates.recall(recall.atK(), baseline, liveRecall != null ? "measured now on the same queries"
                         : "as recorded in generation " + c.baseline().generationId(), settings.maxRecallDrop()));
@@ -83,7 +84,29 @@ public final class IndexValidator {
         }
     }
 
-    /** The seeded sample of source rows, or the held-out query file when one is configured. */
+    /**
+     * Recall for queries that are not in the index, the figure gated and published: the newest rows held
+     * out ({@link HeldOutRecall} says why), or the configured query file against the whole index. An exact
+     * index scores 1 whatever the queries, so it keeps the own-row measurement, which proves it exact.
+     */
+    private static RecallMeter.Recall recall(Index index, Candidate c, RecallMeter rows, HeldOutRecall newest) {
+        return newest == null ? rows.measure(index, c.type().isExact()) : newest.measure(index);
+    }
+
+    private String queriesOf(HeldOutRecall newest) {
+        if (newest != null) {
+            return String.format("drawn from the newest %d rows, held out of a copy of the index", newest.split().heldOutRows());
+        }
+        return settings.queriesFile() != null ? "the query file " + settings.queriesFile().getFileName() : "rows of the index, own id left out";
+    }
+
+    /** The held-out newest rows, for an approximate index without a query file; null otherwise. */
+    private HeldOutRecall newQueries(NpyMatrix vectors, Index index, Candidate c) {
+        if (c.type().isExact() || settings.queriesFile() != null) return null;
+        return HeldOutRecall.newest(vectors, settings.sampleSize(), settings.seed(), settings.k(), index.metric(), settings.threads());
+    }
+
+    /** The seeded sample of source rows (search sanity, latency, the exact index's recall), or the held-out query file when one is configured. */
     private RecallMeter meter(NpyMatrix vectors, Index index) {
         if (settings.queriesFile() != null) {
             try (NpyMatrix queries = NpyMatrix.openChecked(settings.queriesFile())) {

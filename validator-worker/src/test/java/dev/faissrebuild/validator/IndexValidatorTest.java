@@ -3,12 +3,16 @@ package dev.faissrebuild.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faissrebuild.faiss.HeldOutRecall;
+import dev.faissrebuild.faiss.Index;
 import dev.faissrebuild.faiss.Metric;
+import dev.faissrebuild.faiss.RecallMeter;
 import dev.faissrebuild.model.IndexType;
 import dev.faissrebuild.runtime.config.ConfigLoader;
 import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.testing.PythonFaiss;
 import dev.faissrebuild.testing.TestData;
+import dev.faissrebuild.vectors.NpyMatrix;
 import dev.faissrebuild.vectors.RowSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,12 +176,25 @@ class IndexValidatorTest {
     void recallAgreesWithPythonFaissAndNumpyExactSearch() throws Exception {
         Path ivf = build("ivf", embeddings, ROWS, "IVF64,PQ8np", Metric.INNER_PRODUCT, 8);
         ValidationOutcome o = validate(IndexType.IVFPQ, ivf, null, 0.0);
+        // the published figure: the newest rows held out of the index, queries drawn from them
+        HeldOutRecall.Split split = HeldOutRecall.Split.newest(ROWS, 400, 20241105L);
+        Path held = dir.resolve("held.json");
+        new ObjectMapper().writeValue(held.toFile(), Arrays.stream(split.queryRows()).boxed().toList());
+        double pythonHeldOut = PythonFaiss.run("held_out_recall", ivf.toString(), embeddings.toString(), String.valueOf(split.indexedRows()),
+                held.toString(), "10").get("recall").asDouble();
+        assertThat(o.figures().recallAtK()).isEqualTo(pythonHeldOut);
+        assertThat(gate(o, "recall").detail()).contains("over 400 queries (drawn from the newest 1000 rows, held out of a copy of the index)");
+        // own rows as queries (the flat index's check): the meter agrees with Python too
         long[] queryIds = RowSample.distinct(ROWS, 400, 20241105L);
         Path ids = dir.resolve("qids.json");
         new ObjectMapper().writeValue(ids.toFile(), Arrays.stream(queryIds).boxed().toList());
-        double python = PythonFaiss.run("exact_recall", ivf.toString(), embeddings.toString(), ids.toString(), "10").get("recall").asDouble();
-        assertThat(o.figures().recallAtK()).isEqualTo(python);
-        assertThat(python).isBetween(0.05, 0.99);
+        double pythonOwn = PythonFaiss.run("exact_recall", ivf.toString(), embeddings.toString(), ids.toString(), "10").get("recall").asDouble();
+        try (NpyMatrix x = NpyMatrix.open(embeddings); Index index = Index.read(ivf);
+             RecallMeter own = new RecallMeter(x, queryIds, 10, Metric.INNER_PRODUCT, 2)) {
+            assertThat(own.measure(index, false).atK()).isEqualTo(pythonOwn);
+        }
+        assertThat(pythonHeldOut).isBetween(0.05, 0.99);
+        assertThat(pythonOwn).isBetween(0.05, 0.99);
     }
 
     @Test
