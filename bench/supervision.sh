@@ -3,13 +3,6 @@
 # (own JVM, time limit, memory fence, progress reports), alternated ROUNDS times on ROWS x DIM embeddings.
 #   bench/supervision.sh   after `make build`; ROUNDS=5 ROWS=200000 DIM=128 FACTORY=IVF1024,PQ32np THREADS=1
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-source "$root/scripts/env.sh"
-rows=${ROWS:-200000}
-dim=${DIM:-128}
-data="$root/bench/data/${rows}x${dim}"
-if [ ! -f "$data/embeddings_6h.npy" ]; then
-  "$root/bin/faiss-rebuild" generate-embeddings --out "$data" --horizons 6 --count "$rows" --dim "$dim" >/dev/null
-fi
-FAISS_REBUILD_LOG_LEVEL=WARN "$root/bin/faiss-rebuild" bench-supervision --embeddings "$data/embeddings_6h.npy" \
+source "$(dirname "$0")/data.sh"
+FAISS_REBUILD_LOG_LEVEL=WARN "$root/bin/faiss-rebuild" bench-supervision --embeddings "$embeddings" \
   --factory "${FACTORY:-IVF1024,PQ32np}" --threads "${THREADS:-1}" --rounds "${ROUNDS:-5}" --out "$data/supervision.faiss"
