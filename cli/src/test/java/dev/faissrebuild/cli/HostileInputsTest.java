@@ -43,6 +43,8 @@ class HostileInputsTest {
     static final int ROWS = 1500;
     static final int DIM = 16;
     static final int BIG_ROWS = 100_000;
+    /** 16 is too few dimensions for IVF-PQ to reach recall@10 0.95 on queries not in the index (PQ16 reached 0.964, the tuner aims at 0.965). */
+    static final int BIG_DIM = 32;
     @TempDir static Path dir;
     static RunningSystem system;
 
@@ -50,7 +52,7 @@ class HostileInputsTest {
     static void start() throws Exception {
         system = RunningSystem.start(dir, ROWS, DIM, "{\"scheduler\": {\"enabled\": false}}", c -> c.withEphemeralPorts());
         // 48h holds enough vectors for its IVF-PQ build to last a while (the truncation test cuts the file under it)
-        TestData.weatherLike(embeddings("48h"), BIG_ROWS, DIM, 48);
+        TestData.weatherLike(embeddings("48h"), BIG_ROWS, BIG_DIM, 48);
         assertThat(system.rebuild(null, null).deployed()).isTrue();
     }
 
@@ -167,7 +169,7 @@ class HostileInputsTest {
         assertThat(result.deployed()).isFalse();
         assertThat(reasons(result)).anySatisfy(reason -> assertThat(reason).contains("48h.npy changed while building").contains("size went from"));
         assertThat(RunningSystem.get(system.healthUrl().replace("/health", "/health/live")).statusCode()).isEqualTo(200);
-        TestData.weatherLike(file, BIG_ROWS, DIM, 48);
+        TestData.weatherLike(file, BIG_ROWS, BIG_DIM, 48);
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Builds really run in parallel: each of the 8 index keys has a partition of its own on the request topic
  * (murmur2 put them on 4), so two builder processes of 4 slots each own 4 partitions apiece and can build
- * all 8 indices at once.
+ * all 8 indices at once (counted: their 8 build children alive at the same time).
  */
 class ParallelBuildsTest {
     @TempDir Path dir;
@@ -49,7 +49,21 @@ class ParallelBuildsTest {
         assertThat(assignment.values()).as("partitions of faiss.rebuild.requested per builder process").containsExactly(4, 4);
 
         CompletableFuture<RebuildWatch.Result> rebuild = CompletableFuture.supplyAsync(() -> system.rebuild(null, null));
+        int together = 0; // the most build children alive at once, in both builder processes (the second is below this JVM too)
+        int inSecond = 0;
+        String job = dev.faissrebuild.builder.run.BuildJob.class.getName();
+        while (!rebuild.isDone()) {
+            List<ProcessHandle> alive = ChildJobs.alive(ProcessHandle.current(), job); // one snapshot, split by parent
+            if (alive.size() > together) {
+                together = alive.size();
+                inSecond = (int) alive.stream().filter(p -> p.parent().map(ProcessHandle::pid).orElse(-1L) == second.pid()).count();
+            }
+            Thread.sleep(20);
+        }
         assertThat(rebuild.get().deployed()).isTrue();
+        System.out.println("build children alive at once: " + together + " (" + inSecond + " of them in the second builder process)");
+        assertThat(together).as("builds running at once in the two processes").isEqualTo(8);
+        assertThat(inSecond).as("of them in the second process").isEqualTo(4);
         String id = ((dev.faissrebuild.events.GenerationDeployed) rebuild.get().finals().getFirst()).getRebuildId();
         Map<String, Integer> partitionOfKey = new TreeMap<>();
         RunningSystem.records(system.kafka(), Topics.REBUILD_REQUESTED).forEach(r -> {

@@ -7,7 +7,6 @@ import dev.faissrebuild.events.DeployFailed;
 import dev.faissrebuild.events.FailureKind;
 import dev.faissrebuild.events.RebuildCancelled;
 import dev.faissrebuild.events.Topics;
-import dev.faissrebuild.runtime.child.ChildMain;
 import dev.faissrebuild.testing.TestData;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,15 +116,8 @@ class SupervisedBuildsTest {
         assertThat(again.out()).contains("REJECTED: rebuild " + id + " already ended: failed");
     }
 
-    /** The build and validation children of this JVM's system (read from /proc: their class path is too long for ProcessHandle.Info). */
     private static List<ProcessHandle> children() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).filter(p -> {
-            try {
-                return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).contains(ChildMain.class.getName());
-            } catch (java.io.IOException e) {
-                return false; // gone meanwhile
-            }
-        }).toList();
+        return ChildJobs.alive(ProcessHandle.current());
     }
 
     private String liveGeneration() throws Exception {
