@@ -86,23 +86,42 @@ final class ConfigValidator {
 
     private void notifications(FaissRebuildConfig.Notifications n, List<String> channels) {
         if (!SEVERITIES.contains(n.minSeverity())) problem("notifications.min_severity", n.minSeverity(), "one of INFO, WARNING, CRITICAL");
-        if (channels.contains("slack")) url("notifications.slack.webhook_url", n.slack().webhookUrl());
+        if (channels.contains("slack")) url("notifications.slack.webhook_url", n.slack().webhookUrl(), n.slack().allowInsecureHttp(),
+                "notifications.slack.allow_insecure_http");
         if (channels.contains("email")) {
             if (n.email().smtpHost().isBlank()) problem("notifications.email.smtp_host", "", "the SMTP server's host name (email is a notification channel)");
             if (n.email().to().isEmpty()) problem("notifications.email.to", "[]", "at least one recipient (email is a notification channel)");
             range("notifications.email.smtp_port", n.email().smtpPort(), 1, 65535);
         }
         if (channels.contains("webhook") && n.webhooks().isEmpty()) problem("notifications.webhooks", "[]", "at least one webhook (webhook is a notification channel)");
-        for (int i = 0; i < n.webhooks().size(); i++) url("notifications.webhooks[" + i + "].url", n.webhooks().get(i).url());
+        for (int i = 0; i < n.webhooks().size(); i++) {
+            url("notifications.webhooks[" + i + "].url", n.webhooks().get(i).url(), n.webhooks().get(i).allowInsecureHttp(),
+                    "notifications.webhooks[" + i + "].allow_insecure_http");
+        }
     }
 
-    private void url(String field, String value) {
+    /**
+     * An http(s) URL; plain http only to this host (the traffic never leaves it) or where the receiver's
+     * {@code allow_insecure_http} says so: webhook URLs, bodies and signatures are secrets.
+     */
+    private void url(String field, String value, boolean insecureAllowed, String allowField) {
+        URI uri;
         try {
-            URI uri = URI.create(value);
+            uri = URI.create(value);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
         } catch (RuntimeException e) {
             problem(field, value, "an http(s) URL");
+            return;
         }
+        if ("http".equals(uri.getScheme()) && !insecureAllowed && !loopback(uri.getHost())) {
+            problem(field, value, "an https:// URL: plain http would send the notification and its secrets in clear over the network "
+                    + "(set " + allowField + " to true to accept it anyway)");
+        }
+    }
+
+    private static boolean loopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equals("localhost") || h.equals("::1") || h.startsWith("127.");
     }
 
     private void expect(String field, Object value, Runnable check) {

@@ -103,14 +103,20 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
 
     public record Notifications(String minSeverity, Slack slack, Email email, List<Webhook> webhooks) {}
 
-    public record Slack(String webhookUrl, String channel, String username) {}
+    /** @param allowInsecureHttp accept an {@code http://} webhook URL off this host (refused otherwise: the URL is a secret) */
+    public record Slack(String webhookUrl, String channel, String username, boolean allowInsecureHttp) {}
 
     public record Email(String smtpHost, int smtpPort, boolean starttls, String username, String passwordEnv,
                         String from, List<String> to) {}
 
-    /** A webhook entry may leave out its secret and headers. */
-    public record Webhook(String url, String secretEnv, Map<String, String> headers) {
+    /**
+     * A webhook entry may leave out its secret and headers.
+     *
+     * @param allowInsecureHttp accept an {@code http://} URL off this host (refused otherwise: the body and signature travel in clear)
+     */
+    public record Webhook(String url, String secretEnv, Map<String, String> headers, Boolean allowInsecureHttp) {
         public Webhook {
+            allowInsecureHttp = allowInsecureHttp != null && allowInsecureHttp; // an entry may leave it out
             secretEnv = secretEnv == null ? "" : secretEnv;
             headers = headers == null ? Map.of() : headers;
         }

@@ -86,4 +86,24 @@ class ConfigLoaderTest {
                 .hasMessageContaining("notifications.email.to")
                 .hasMessageContaining("notifications.slack.webhook_url = \"\": expected an http(s) URL");
     }
+
+    @Test
+    void plainHttpReceiversOffThisHostAreRefusedUnlessAllowedByName() throws Exception {
+        Path refused = file("""
+                {"scheduler": {"notification_channels": ["slack", "webhook"]},
+                 "notifications": {"slack": {"webhook_url": "http://hooks.example.com/services/T0/B0/x"},
+                                   "webhooks": [{"url": "http://hooks.example.com/in"}, {"url": "http://127.0.0.1:8099/in"}]}}""");
+        assertThatThrownBy(() -> ConfigLoader.load(refused, null))
+                .hasMessageContaining("notifications.slack.webhook_url = \"http://hooks.example.com/services/T0/B0/x\": expected an https:// URL")
+                .hasMessageContaining("set notifications.slack.allow_insecure_http to true")
+                .hasMessageContaining("notifications.webhooks[0].url = \"http://hooks.example.com/in\": expected an https:// URL")
+                .hasMessageNotContaining("webhooks[1]"); // loopback: the traffic never leaves the host
+        Path allowed = file("""
+                {"scheduler": {"notification_channels": ["slack", "webhook"]},
+                 "notifications": {"slack": {"webhook_url": "http://hooks.example.com/services/T0/B0/x", "allow_insecure_http": true},
+                                   "webhooks": [{"url": "http://hooks.example.com/in", "allow_insecure_http": true},
+                                                {"url": "https://hooks.example.com/in"}]}}""");
+        FaissRebuildConfig c = ConfigLoader.load(allowed, null);
+        assertThat(c.notifications().webhooks()).extracting(FaissRebuildConfig.Webhook::allowInsecureHttp).containsExactly(true, false);
+    }
 }
