@@ -5,6 +5,7 @@ import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.trigger.PrometheusRules;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import dev.faissrebuild.runtime.http.ApiToken;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,12 +68,12 @@ final class MonitorCommand implements Callable<Integer> {
             if (url == null && !c.monitoring().enablePrometheus()) {
                 throw new UserError("metrics are not served: monitoring.enable_prometheus is false in the configuration");
             }
-            String body = get(base(c, "metrics_url", c.monitoring().metricsPort()) + "/metrics");
+            String body = get(c, base(c, "metrics_url", c.monitoring().metricsPort()) + "/metrics");
             body.lines().filter(l -> l.contains("faiss_")).forEach(out::println);
             out.flush();
             return 0;
         }
-        JsonNode health = Json.MAPPER.readTree(get(base(c, "health_url", c.monitoring().healthCheckPort()) + "/health"));
+        JsonNode health = Json.MAPPER.readTree(get(c, base(c, "health_url", c.monitoring().healthCheckPort()) + "/health"));
         if (what.health) {
             out.println(Json.MAPPER.writeValueAsString(health));
         } else if (health.path("active_alerts").isEmpty()) {
@@ -108,11 +109,17 @@ final class MonitorCommand implements Callable<Integer> {
                 .orElse("http://" + c.monitoring().bindAddress() + ":" + port);
     }
 
-    private static String get(String url) throws Exception {
+    /** GET, with the configured API token if there is one (the server asks for it on /metrics and /api/*). */
+    private static String get(FaissRebuildConfig c, String url) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        ApiToken.of(c.monitoring(), c.paths().data(), System.getenv()).ifPresent(t -> request.header("Authorization", t.header()));
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 401) {
+                throw new UserError(url + " needs the API token: set monitoring.api_token_file or api_token_env in the configuration given to this command");
+            }
+            return r.body();
         } catch (java.io.IOException e) {
             throw new Unreachable("cannot reach " + url + " (" + e + "); is faiss-rebuild running? (faiss-rebuild up)");
         }

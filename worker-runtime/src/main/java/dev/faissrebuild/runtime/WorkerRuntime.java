@@ -2,6 +2,7 @@ package dev.faissrebuild.runtime;
 
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.http.Health;
+import dev.faissrebuild.runtime.http.ApiToken;
 import dev.faissrebuild.runtime.http.OpsServer;
 import dev.faissrebuild.runtime.http.TextGauges;
 import dev.faissrebuild.runtime.instance.InstanceId;
@@ -53,10 +54,16 @@ public final class WorkerRuntime implements AutoCloseable {
         // /metrics on monitoring.metrics_port only (one server when it is the health port), and nowhere when
         // monitoring.enable_prometheus is false
         boolean onePort = m.metricsPort() == m.healthCheckPort() && m.metricsPort() != 0;
-        this.ops = OpsServer.start(m.bindAddress(), m.healthCheckPort()).health(health);
+        ApiToken token = ApiToken.of(m, config.paths().data(), System.getenv()).orElse(null); // before any route exists
+        if (token != null) LOG.info("event=api_token_required paths=\"/api/*, /metrics\" source=\"{}\"", token.source());
+        this.ops = guarded(OpsServer.start(m.bindAddress(), m.healthCheckPort()), token).health(health);
         if (m.enablePrometheus() && onePort) ops.metrics(registry, textGauges);
         this.metricsOps = !m.enablePrometheus() || onePort ? null
-                : OpsServer.start(m.bindAddress(), m.metricsPort()).metrics(registry, textGauges).health(health);
+                : guarded(OpsServer.start(m.bindAddress(), m.metricsPort()), token).metrics(registry, textGauges).health(health);
+    }
+
+    private static OpsServer guarded(OpsServer server, ApiToken token) {
+        return token == null ? server : server.requireToken(token);
     }
 
     /** @param grace how long in-flight work may finish when the process is asked to stop */

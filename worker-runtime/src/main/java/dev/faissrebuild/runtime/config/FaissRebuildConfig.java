@@ -21,7 +21,8 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
     public FaissRebuildConfig withEphemeralPorts() {
         Monitoring m = monitoring;
         Monitoring m0 = new Monitoring(m.enablePrometheus(), 0, 0, m.integrateWithExistingMonitoring(), m.bindAddress(),
-                m.maxRebuildDurationMinutes(), m.maxFailureRate(), m.minSuccessRate24h(), m.minRecallScore(), m.staleAfterDays());
+                m.maxRebuildDurationMinutes(), m.maxFailureRate(), m.minSuccessRate24h(), m.minRecallScore(), m.staleAfterDays(),
+                m.apiTokenFile(), m.apiTokenEnv());
         Kafka k0 = new Kafka(kafka.bootstrapServers(), 0, kafka.clientProperties());
         return new FaissRebuildConfig(paths, rebuild, validation, scheduler, m0, k0, deploy, backup, notifications);
     }
@@ -87,7 +88,12 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
                              String bindAddress,
                              double maxRebuildDurationMinutes, double maxFailureRate,
                              @JsonProperty("min_success_rate_24h") double minSuccessRate24h,
-                             double minRecallScore, int staleAfterDays) {}
+                             double minRecallScore, int staleAfterDays, String apiTokenFile, String apiTokenEnv) {
+        public Monitoring {
+            apiTokenFile = apiTokenFile == null ? "" : apiTokenFile;
+            apiTokenEnv = apiTokenEnv == null ? "" : apiTokenEnv;
+        }
+    }
 
     /** @param bootstrapServers empty: the all-in-one mode runs an embedded broker */
     public record Kafka(String bootstrapServers, int embeddedPort, Map<String, String> clientProperties) {

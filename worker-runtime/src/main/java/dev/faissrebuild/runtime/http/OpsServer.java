@@ -29,6 +29,7 @@ public final class OpsServer implements AutoCloseable {
     /** How much of a too large body is read and discarded so the client hears the 413 (loopback: ~10 ms per 32 MiB). */
     static final long DRAIN_BYTES = 64L << 20;
     private final HttpServer server;
+    private volatile ApiToken token;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("ops-http-", 0).factory());
 
     /** A route's answer. */
@@ -68,6 +69,12 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
+    /** From now on every path but {@code /health*} needs {@code Authorization: Bearer <token>} (401 otherwise). */
+    public OpsServer requireToken(ApiToken token) {
+        this.token = token;
+        return this;
+    }
+
     /**
      * Serves {@code route} for {@code method} requests to {@code path} (exactly, or everything below it
      * when it ends with "/"); other methods get 405 with the allowed one, other paths 404.
@@ -76,7 +83,12 @@ public final class OpsServer implements AutoCloseable {
         server.createContext(path, exchange -> {
             String p = exchange.getRequestURI().getPath();
             String m = exchange.getRequestMethod();
-            if (!path.endsWith("/") && !p.equals(path)) {
+            ApiToken t = token;
+            if (t != null && !path.startsWith("/health") && !t.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"faiss-rebuild\"");
+                respond(exchange, Response.json(401, java.util.Map.of("error", "this endpoint needs Authorization: Bearer <token> "
+                        + "(monitoring.api_token_file / api_token_env)")));
+            } else if (!path.endsWith("/") && !p.equals(path)) {
                 respond(exchange, Response.json(404, java.util.Map.of("error", "no such path: " + p)));
             } else if (!m.equals(method) && !(m.equals("HEAD") && method.equals("GET"))) {
                 exchange.getResponseHeaders().set("Allow", method);
