@@ -26,8 +26,9 @@ public record ApiToken(String value, String source) {
             try {
                 return Optional.of(new ApiToken(Files.readString(file, StandardCharsets.UTF_8).strip(), "monitoring.api_token_file " + file));
             } catch (IOException e) {
+                String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
                 throw new IllegalArgumentException("monitoring.api_token_file = \"" + m.apiTokenFile() + "\": cannot read " + file + " ("
-                        + e.getMessage() + ")");
+                        + why + "); expected a file holding the bearer token");
             }
         }
         if (!m.apiTokenEnv().isBlank()) {
