@@ -44,6 +44,11 @@ public final class FaissRebuildCli {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new FaissRebuildCli());
         cli.setExecutionExceptionHandler(FaissRebuildCli::report);
+        cli.setExecutionStrategy(parsed -> {
+            int code = new CommandLine.RunLast().execute(parsed);
+            OperatorAudit.record(parsed, args, code);
+            return code;
+        });
         return cli.execute(args);
     }
 

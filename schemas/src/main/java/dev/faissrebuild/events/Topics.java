@@ -29,6 +29,8 @@ public final class Topics {
     public static final String CANCELLATIONS = "faiss.rebuild.cancellations";
     /** BuildProgress: advisory, for status and progress bars. Writer: builders. Readers: status view, CLI. */
     public static final String BUILD_PROGRESS = "faiss.build.progress";
+    /** Operators' actions, one JSON line each (not Avro: read by people and log shippers). Writers: the CLI, the trigger's HTTP API. */
+    public static final String AUDIT = "faiss.audit";
     /** Alerts firing and resolved. Writer: the trigger's alert monitor. Reader: notifier. */
     public static final String ALERTS = "faiss.alerts";
     /**
@@ -78,6 +80,7 @@ public final class Topics {
                 new TopicSpec(INDEX_VALIDATED, PER_INDEX_PARTITIONS),
                 new TopicSpec(INDEX_DEPLOYED, 1),
                 new TopicSpec(ALERTS, 1),
+                new TopicSpec(AUDIT, 1),
                 new TopicSpec(CANCELLATIONS, 1),
                 new TopicSpec(BUILD_PROGRESS, PER_INDEX_PARTITIONS, Map.of("retention.ms", Long.toString(java.time.Duration.ofDays(1).toMillis()))),
                 TopicSpec.compacted(REBUILD_STATE),

@@ -8,6 +8,7 @@ import dev.faissrebuild.events.TriggerType;
 import dev.faissrebuild.model.Horizon;
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.audit.AuditLog;
 import dev.faissrebuild.runtime.http.JsonRequest;
 import dev.faissrebuild.runtime.http.OpsServer;
 import dev.faissrebuild.runtime.http.OpsServer.Response;
@@ -38,6 +39,7 @@ public final class TriggerApi {
     private final EventPublisher publisher;
     private final RebuildStatusView view;
     private final Supplier<StatusReport> status;
+    private java.util.function.Consumer<AuditLog.Entry> audit = e -> { };
 
     public TriggerApi(EventPublisher publisher, RebuildStatusView view, Supplier<StatusReport> status) {
         this.publisher = publisher;
@@ -45,16 +47,47 @@ public final class TriggerApi {
         this.status = status;
     }
 
+    /** Where the API's actions (every POST and DELETE) are recorded. */
+    public TriggerApi auditTo(java.util.function.Consumer<AuditLog.Entry> sink) {
+        this.audit = sink;
+        return this;
+    }
+
     public void mount(OpsServer server) {
-        server.route("/api/rebuild", "POST", (method, path, body) -> rebuild(body));
-        server.route("/api/embeddings", "POST", (method, path, body) -> embeddings(body));
-        server.route("/api/rebuilds/", "DELETE", (method, path, body) -> cancel(path.substring("/api/rebuilds/".length()), body));
+        server.route("/api/rebuild", "POST", audited((method, path, body) -> rebuild(body)));
+        server.route("/api/embeddings", "POST", audited((method, path, body) -> embeddings(body)));
+        server.route("/api/rebuilds/", "DELETE", audited((method, path, body) -> cancel(path.substring("/api/rebuilds/".length()), body)));
         server.route("/api/status", "GET", (method, path, body) -> Response.json(200, status.get()));
         server.route("/api/commands/", "GET", (method, path, body) -> {
             String id = path.substring("/api/commands/".length());
             return view.command(id).<Response>map(c -> Response.json(200, reply(c)))
                     .orElse(Response.json(404, Map.of("error", "command " + id + " not decided yet (or unknown)")));
         });
+    }
+
+    /** The route, and one audit line for each call: who (the body's requested_by), what, the body, the answer. */
+    private OpsServer.Route audited(OpsServer.Route route) {
+        return (method, path, body) -> {
+            String who = "api:" + requestedBy(body);
+            try {
+                Response r = route.handle(method, path, body);
+                audit.accept(AuditLog.Entry.now(who, method + " " + path, List.of(String.valueOf(body)), r.status() + " " + r.body().replaceAll("\\s+", " ")));
+                return r;
+            } catch (IllegalArgumentException e) {
+                audit.accept(AuditLog.Entry.now(who, method + " " + path, List.of(String.valueOf(body)), "400 " + e.getMessage()));
+                throw e;
+            }
+        };
+    }
+
+    private static String requestedBy(String body) {
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body == null || body.isBlank() ? "{}" : body);
+            var by = node == null ? null : node.get("requested_by") != null ? node.get("requested_by") : node.get("produced_by");
+            return by != null && by.isTextual() ? by.asText() : "api";
+        } catch (java.io.IOException e) {
+            return "api";
+        }
     }
 
     private Response rebuild(String body) {

@@ -2,6 +2,7 @@ package dev.faissrebuild.trigger;
 
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.WorkerRuntime;
+import dev.faissrebuild.runtime.audit.AuditLog;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.LiveSetHealth;
@@ -57,7 +58,8 @@ public final class TriggerService {
                         Clock.systemUTC(), metrics::skippedByCooldown).start())
                 : null;
         TriggerService service = new TriggerService(view, cron);
-        new TriggerApi(publisher, view, () -> service.status(c, layout)).mount(rt.ops());
+        new TriggerApi(publisher, view, () -> service.status(c, layout))
+                .auditTo(entry -> AuditLog.record(c.paths().state(), rt.kafka(), entry)).mount(rt.ops());
         rt.health().alerts(() -> RebuildAlerts.active(view, layout, c, Instant.now()));
         return service;
     }
