@@ -9,21 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** monitoring.api_token_file: /api/* and /metrics answer 401 without the bearer token and work with it; /health stays open. */
-class ApiTokenTest {
+class ApiTokenTest extends WithRunningSystem {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final String TOKEN = "s3cret-token-for-the-test";
-    @TempDir Path dir;
-    RunningSystem system;
 
-    @AfterEach
-    void stop() {
-        if (system != null) system.close();
-    }
 
     @Test
     void theApiAndTheMetricsNeedTheTokenAndHealthDoesNot() throws Exception {

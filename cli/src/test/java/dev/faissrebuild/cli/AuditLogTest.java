@@ -13,20 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every operator action leaves one JSON line in state/audit.log and on faiss.audit: who, what, arguments, when, outcome. */
-class AuditLogTest {
+class AuditLogTest extends WithRunningSystem {
     static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir Path dir;
-    RunningSystem system;
 
-    @AfterEach
-    void stop() {
-        if (system != null) system.close();
-    }
 
     @Test
     void cliAndApiActionsAreAuditedAndReadsAreNot() throws Exception {

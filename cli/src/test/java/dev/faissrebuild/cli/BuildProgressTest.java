@@ -13,24 +13,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A running build says how far it is: {@code rebuild --wait} shows a bar and an ETA per build (plain lines
  * when not on a terminal; redrawn in place on one, tested through a pseudo-terminal from util-linux
  * {@code script}), and {@code /api/status} and {@code faiss_rebuild_progress_ratio} show the same.
  */
-class BuildProgressTest {
+class BuildProgressTest extends WithRunningSystem {
     private static final Pattern PERCENT = Pattern.compile("24h/ivfpq \\[[#-]+] +(\\d+)% ");
-    @TempDir Path dir;
-    private RunningSystem system;
 
-    @AfterEach
-    void stop() {
-        if (system != null) system.close();
-    }
 
     @Test
     void aRunningBuildShowsProgressThatMovesAndAnEta() throws Exception {

@@ -17,25 +17,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Builds run in supervised children: a build past {@code rebuild.max_rebuild_time_minutes} is killed at
  * its limit, a cancelled rebuild's children are killed at once, and the live set is untouched either way.
  * The slow builds are real: IVF-PQ over 300,000 x 128 takes more than 5 minutes on the 2-core machine.
  */
-class SupervisedBuildsTest {
+class SupervisedBuildsTest extends WithRunningSystem {
     private static final int SLOW_ROWS = 300_000;
     private static final int SLOW_DIM = 128;
-    @TempDir Path dir;
-    private RunningSystem system;
 
-    @AfterEach
-    void stop() {
-        if (system != null) system.close();
-    }
 
     @Test
     void aBuildPastItsTimeLimitIsKilledAtTheLimitAndTheNextRebuildWorks() throws Exception {
