@@ -26,6 +26,11 @@ public final class GlobalOptions {
         return loaded().config();
     }
 
+    /** Reads the same file again (SIGHUP), with the same data dir and environment. */
+    public java.util.function.Supplier<FaissRebuildConfig> reader() {
+        return () -> ConfigLoader.read(config, dataDir, System.getenv()).config();
+    }
+
     /** The configuration with the source of every value ({@code config show}). */
     public LoadedConfig loaded() {
         if (loaded == null) {

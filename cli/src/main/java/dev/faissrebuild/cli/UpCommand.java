@@ -20,6 +20,7 @@ final class UpCommand implements Callable<Integer> {
         var c = global.config();
         LocalSystem system = LocalSystem.start(c);
         Runtime.getRuntime().addShutdownHook(new Thread(system::close, "shutdown"));
+        system.runtime().reloads().readFrom(global.reader()).onSignal(); // systemctl reload
         PrintWriter out = spec.commandLine().getOut();
         out.println("faiss-rebuild is up for data dir " + c.paths().data());
         system.endpoints().forEach((k, v) -> out.printf("  %-18s %s%n", k, v));

@@ -61,7 +61,7 @@ class ShippedServiceTest {
         }
         String unit = Files.readString(scratch.resolve("etc/systemd/system/faiss-rebuild.service"));
         assertThat(unit).contains("User=faiss-rebuild", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                "ReadWritePaths=/var/lib/faiss-rebuild /var/log/faiss-rebuild", "PrivateTmp=yes", "ProtectHome=yes", "RestrictNamespaces=yes")
+                "ReadWritePaths=/var/lib/faiss-rebuild /var/log/faiss-rebuild", "PrivateTmp=yes", "ExecReload=/bin/kill -HUP $MAINPID", "ProtectHome=yes", "RestrictNamespaces=yes")
                 .doesNotContain("\nMemoryDenyWriteExecute="); // the JVM's JIT writes and then runs code
     }
 

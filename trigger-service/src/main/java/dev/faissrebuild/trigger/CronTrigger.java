@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /** Fires scheduled rebuilds on the cron rule, in its time zone. One trigger service runs it. */
 public final class CronTrigger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CronTrigger.class);
-    private final CronSchedule schedule;
+    private volatile CronSchedule schedule;
     private final RebuildPlanner planner;
     private final EventPublisher publisher;
     private final Clock clock;
@@ -39,13 +39,22 @@ public final class CronTrigger implements AutoCloseable {
         return nextRun;
     }
 
+    /** A new rule (a config reload): the wait for the old rule's next run ends, and the new rule's is computed. */
+    public void reschedule(CronSchedule next) {
+        LOG.info("event=schedule_changed from=\"{}\" to=\"{}\"", schedule, next);
+        schedule = next;
+        nextRun = schedule.next(ZonedDateTime.now(clock.withZone(schedule.zone()))).orElse(null);
+    }
+
     private void run() {
         while (running) {
-            ZonedDateTime now = ZonedDateTime.now(clock.withZone(schedule.zone()));
-            nextRun = schedule.next(now).orElse(null);
+            CronSchedule rule = schedule;
+            ZonedDateTime now = ZonedDateTime.now(clock.withZone(rule.zone()));
+            nextRun = rule.next(now).orElse(null);
             if (nextRun == null) return;
-            LOG.info("event=schedule_next rule=\"{}\" at={}", schedule, nextRun);
-            if (!sleepUntil(nextRun)) return;
+            LOG.info("event=schedule_next rule=\"{}\" at={}", rule, nextRun);
+            if (!sleepUntil(nextRun, rule)) return;
+            if (rule != schedule) continue; // rescheduled while waiting
             try {
                 RebuildPlanner.Plan plan = planner.scheduled();
                 if (plan.cooldownUntil() != null) {
@@ -62,8 +71,10 @@ public final class CronTrigger implements AutoCloseable {
         }
     }
 
-    private boolean sleepUntil(ZonedDateTime at) {
+    /** Waits until {@code at}; false when stopped. Returns early (true) when the rule is no longer {@code rule}. */
+    private boolean sleepUntil(ZonedDateTime at, CronSchedule rule) {
         while (running) {
+            if (rule != schedule) return true;
             long ms = Duration.between(clock.instant(), at.toInstant()).toMillis();
             if (ms <= 0) return true;
             try {

@@ -57,6 +57,11 @@ public final class TriggerService {
                 ? rt.onClose(new CronTrigger(CronSchedule.parse(c.scheduler().rebuildSchedule(), c.scheduler().timezone()), planner, publisher,
                         Clock.systemUTC(), metrics::skippedByCooldown).start())
                 : null;
+        if (cron != null) {
+            java.util.function.Consumer<FaissRebuildConfig> reschedule = next ->
+                    cron.reschedule(CronSchedule.parse(next.scheduler().rebuildSchedule(), next.scheduler().timezone()));
+            rt.reloads().onChange("scheduler.rebuild_schedule", reschedule).onChange("scheduler.timezone", reschedule);
+        }
         TriggerService service = new TriggerService(view, cron);
         new TriggerApi(publisher, view, () -> service.status(c, layout))
                 .auditTo(entry -> AuditLog.record(c.paths().state(), rt.kafka(), entry)).mount(rt.ops());

@@ -64,6 +64,9 @@ public final class WorkerMain {
         InstanceId id = InstanceId.resolve(instance, Map.copyOf(System.getenv()), c.paths().data());
         WorkerRuntime rt = WorkerRuntime.start(component, c, servers, Duration.ofSeconds(60), id).closeOnShutdown();
         wiring.start(rt);
+        Path file = config;
+        Path dir = dataDir;
+        rt.reloads().readFrom(() -> ConfigLoader.load(file, dir)).onSignal();
         rt.awaitClose();
     }
 

@@ -2,7 +2,9 @@ package dev.faissrebuild.runtime;
 
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.http.Health;
+import dev.faissrebuild.runtime.config.ConfigReload;
 import dev.faissrebuild.runtime.http.ApiToken;
+import dev.faissrebuild.runtime.logging.LogLevels;
 import dev.faissrebuild.runtime.http.OpsServer;
 import dev.faissrebuild.runtime.http.TextGauges;
 import dev.faissrebuild.runtime.instance.InstanceId;
@@ -42,6 +44,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Duration grace;
     private final InstanceId instanceId;
+    private final ConfigReload reloads;
 
     private WorkerRuntime(String component, FaissRebuildConfig config, KafkaSettings kafka, Duration grace, InstanceId instanceId) {
         this.config = config;
@@ -49,6 +52,7 @@ public final class WorkerRuntime implements AutoCloseable {
         this.grace = grace;
         this.instanceId = instanceId;
         this.health = new Health(component);
+        this.reloads = new ConfigReload(config).onChange("scheduler.log_level", LogLevels::apply);
         FaissRebuildConfig.Monitoring m = config.monitoring();
         if (m.integrateWithExistingMonitoring()) resources.push(JvmMetrics.bindTo(registry));
         // /metrics on monitoring.metrics_port only (one server when it is the health port), and nowhere when
@@ -60,6 +64,11 @@ public final class WorkerRuntime implements AutoCloseable {
         if (m.enablePrometheus() && onePort) ops.metrics(registry, textGauges);
         this.metricsOps = !m.enablePrometheus() || onePort ? null
                 : guarded(OpsServer.start(m.bindAddress(), m.metricsPort()), token).metrics(registry, textGauges).health(health);
+    }
+
+    /** The configuration as reloaded on SIGHUP; services register what they apply live. */
+    public ConfigReload reloads() {
+        return reloads;
     }
 
     private static OpsServer guarded(OpsServer server, ApiToken token) {

@@ -61,7 +61,7 @@ class SeedConfigTest {
                 .hasMessageContaining("rebuild.max_memory_gb = -1.0: expected a number of GiB from 0 (no budget)")
                 .hasMessageContaining("field 'monitoring.metrics_port' has the wrong type: \"ninety-one\" given, expected an integer")
                 .hasMessageContaining("monitoring.health_check_port = 70000: expected an integer from 0 to 65535")
-                .hasMessageContaining("unknown field 'notifications.webhooks[0].secret'; known fields there: headers, secret_env, url");
+                .hasMessageContaining("unknown field 'notifications.webhooks[0].secret'; known fields there: allow_insecure_http, headers, secret_env, url");
     }
 
     @Test
