@@ -32,8 +32,8 @@ final class OperatorAudit {
             return; // the command failed on its configuration already, and said so
         }
         KafkaSettings kafka = kafkaIfKnown(c);
-        try {
-            AuditLog.record(c.paths().state(), kafka, AuditLog.Entry.now(System.getProperty("user.name", "unknown"), action, List.of(args),
+        try (AuditLog log = AuditLog.open(c.paths().state(), kafka)) {
+            log.record(AuditLog.Entry.now(System.getProperty("user.name", "unknown"), action, List.of(args),
                     "exit " + exitCode));
         } catch (RuntimeException e) {
             System.err.println("faiss-rebuild: " + FaissRebuildCli.describe(e));

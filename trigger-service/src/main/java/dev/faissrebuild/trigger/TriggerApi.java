@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  */
 public final class TriggerApi {
     static final Set<String> REBUILD_FIELDS = Set.of("horizons", "index_types", "force", "requested_by", "reason");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static final Set<String> CANCEL_FIELDS = Set.of("index_keys", "requested_by", "reason");
     static final Set<String> EMBEDDINGS_FIELDS = Set.of("horizons", "produced_by", "note");
     private final EventPublisher publisher;
@@ -82,7 +83,7 @@ public final class TriggerApi {
 
     private static String requestedBy(String body) {
         try {
-            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body == null || body.isBlank() ? "{}" : body);
+            var node = JSON.readTree(body == null || body.isBlank() ? "{}" : body);
             var by = node == null ? null : node.get("requested_by") != null ? node.get("requested_by") : node.get("produced_by");
             return by != null && by.isTextual() ? by.asText() : "api";
         } catch (java.io.IOException e) {

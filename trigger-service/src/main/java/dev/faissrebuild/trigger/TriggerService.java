@@ -63,8 +63,8 @@ public final class TriggerService {
             rt.reloads().onChange("scheduler.rebuild_schedule", reschedule).onChange("scheduler.timezone", reschedule);
         }
         TriggerService service = new TriggerService(view, cron);
-        new TriggerApi(publisher, view, () -> service.status(c, layout))
-                .auditTo(entry -> AuditLog.record(c.paths().state(), rt.kafka(), entry)).mount(rt.ops());
+        AuditLog audit = rt.onClose(AuditLog.open(c.paths().state(), rt.kafka()));
+        new TriggerApi(publisher, view, () -> service.status(c, layout)).auditTo(audit::record).mount(rt.ops());
         rt.health().alerts(() -> RebuildAlerts.active(view, layout, c, Instant.now()));
         return service;
     }

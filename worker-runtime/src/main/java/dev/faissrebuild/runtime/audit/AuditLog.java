@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * when a broker is known (the record that others can follow: {@code kcat -C -t faiss.audit}). JSON
  * rather than Avro: it is read by people and log shippers, and the file and the topic carry the same line.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
     public static final String FILE = "audit.log";
     public static final String TOPIC = dev.faissrebuild.events.Topics.AUDIT;
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -46,10 +46,30 @@ public final class AuditLog {
         }
     }
 
-    private AuditLog() {}
+    private final Path stateDir;
+    private final KafkaProducer<String, byte[]> producer;
 
-    /** Appends the entry to the file and, if {@code kafka} is given, sends it to the topic (waiting at most 5 s). */
-    public static void record(Path stateDir, KafkaSettings kafka, Entry entry) {
+    private AuditLog(Path stateDir, KafkaProducer<String, byte[]> producer) {
+        this.stateDir = stateDir;
+        this.producer = producer;
+    }
+
+    /**
+     * An audit log writing to {@code <stateDir>/audit.log} and, when {@code kafka} is given, to the topic
+     * through one producer for the life of this object (a long-running process opens it once).
+     */
+    public static AuditLog open(Path stateDir, KafkaSettings kafka) {
+        if (kafka == null) return new AuditLog(stateDir, null);
+        var props = kafka.producer("audit", null);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
+        props.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
+        return new AuditLog(stateDir, new KafkaProducer<>(props));
+    }
+
+    /** Appends the entry to the file and, with a broker, sends it to the topic (waiting at most 5 s). */
+    public synchronized void record(Entry entry) {
         String line = line(entry);
         try {
             Files.createDirectories(stateDir);
@@ -58,7 +78,7 @@ public final class AuditLog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the audit log " + stateDir.resolve(FILE), e);
         }
-        if (kafka != null) send(kafka, entry, line);
+        if (producer != null) send(entry, line);
     }
 
     public static String line(Entry entry) {
@@ -69,18 +89,18 @@ public final class AuditLog {
         }
     }
 
-    private static void send(KafkaSettings kafka, Entry entry, String line) {
-        var props = kafka.producer("audit", null);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
-        props.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props)) {
-            p.send(new ProducerRecord<>(TOPIC, entry.action(), line.getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+    private void send(Entry entry, String line) {
+        try {
+            producer.send(new ProducerRecord<>(TOPIC, entry.action(), line.getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             // the file has it; the topic is for followers
             LOG.warn("event=audit_not_sent topic={} action=\"{}\" error=\"{}\"", TOPIC, entry.action(), e.toString());
         }
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) producer.close(java.time.Duration.ofSeconds(5));
     }
 
     private static String hostName() {
