@@ -134,7 +134,7 @@ public final class BuildStep implements EventProcessor {
         return switch (outcome) {
             case BuildOutcome.Built b -> {
                 BuiltIndex i = b.index();
-                LOG.info("event=build_succeeded rebuild={} index={} factory={} ntotal={} d={} seconds={} size_bytes={} peak_rss_bytes={} "
+                LOG.info("event=build_succeeded rebuild={} index={} factory={} ntotal={} d={} seconds={} size_bytes={} memory_peak_bytes={} "
                                 + "cpu_seconds={} process_seconds={}", request.getRebuildId(), key, i.factory(), i.ntotal(), i.dimension(),
                         String.format("%.2f", i.buildSeconds()), i.sizeBytes(), u.peakRssBytes(), String.format("%.2f", u.cpuSeconds()),
                         String.format("%.2f", u.wallSeconds()));

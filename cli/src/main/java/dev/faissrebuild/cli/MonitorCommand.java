@@ -6,6 +6,7 @@ import dev.faissrebuild.trigger.PrometheusRules;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import dev.faissrebuild.runtime.http.ApiToken;
+import dev.faissrebuild.runtime.http.Tls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,12 +107,14 @@ final class MonitorCommand implements Callable<Integer> {
     private String base(FaissRebuildConfig c, String endpointKey, int port) {
         if (url != null) return url.replaceAll("/+$", "");
         return Connection.local(c).map(e -> ((String) e.get(endpointKey)).replaceAll("/(health|metrics)$", ""))
-                .orElse("http://" + c.monitoring().bindAddress() + ":" + port);
+                .orElse((c.monitoring().tls() ? "https://" : "http://") + c.monitoring().bindAddress() + ":" + port);
     }
 
     /** GET, with the configured API token if there is one (the server asks for it on /metrics and /api/*). */
     private static String get(FaissRebuildConfig c, String url) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        Tls.of(c.monitoring(), c.paths().data(), System.getenv()).ifPresent(t -> builder.sslContext(t.client())); // trusts our own certificate
+        HttpClient client = builder.build();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
         ApiToken.of(c.monitoring(), c.paths().data(), System.getenv()).ifPresent(t -> request.header("Authorization", t.header()));
         try {

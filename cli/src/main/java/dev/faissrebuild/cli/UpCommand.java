@@ -1,5 +1,6 @@
 package dev.faissrebuild.cli;
 
+import dev.faissrebuild.runtime.logging.LogFile;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,6 +19,7 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var c = global.config();
+        LogFile.attach(c.logging(), c.paths().data()); // for the life of the process
         LocalSystem system = LocalSystem.start(c);
         Runtime.getRuntime().addShutdownHook(new Thread(system::close, "shutdown"));
         system.runtime().reloads().readFrom(global.reader()).onSignal(); // systemctl reload

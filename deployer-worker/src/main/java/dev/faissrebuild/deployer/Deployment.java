@@ -199,9 +199,14 @@ public final class Deployment {
     private GenerationDeployed deployed(String rebuildId, String generationId, String previous, String backupId, TriggerType trigger,
                                         Instant requestedAt, List<GenerationManifest.Entry> entries, double swapMillis) {
         List<DeployedFile> files = entries.stream().map(ManifestEntries::deployedFile).toList();
+        double seconds = secondsSince(requestedAt);
+        // the words of the seed's "grep 'Rebuild completed successfully' service.log"
+        LOG.info("event=rebuild_completed rebuild={} generation={} previous={} trigger={} files={} rebuild_seconds={} "
+                + "msg=\"Rebuild completed successfully\"", rebuildId, generationId, previous == null ? "none" : previous,
+                trigger.name().toLowerCase(), files.size(), String.format("%.1f", seconds));
         return GenerationDeployed.newBuilder().setRebuildId(rebuildId).setGenerationId(generationId)
                 .setPreviousGenerationId(previous).setTrigger(trigger).setFiles(files).setBackupId(backupId)
-                .setSwapMillis(swapMillis).setRebuildSeconds(secondsSince(requestedAt)).setDeployedAt(Instant.now()).build();
+                .setSwapMillis(swapMillis).setRebuildSeconds(seconds).setDeployedAt(Instant.now()).build();
     }
 
     /** The rebuild ends here, deploying nothing: it was cancelled (by an operator or its time limit). */

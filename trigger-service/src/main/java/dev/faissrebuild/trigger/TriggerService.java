@@ -3,6 +3,7 @@ package dev.faissrebuild.trigger;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.WorkerRuntime;
 import dev.faissrebuild.runtime.audit.AuditLog;
+import dev.faissrebuild.runtime.config.ConfigReload;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.LiveSetHealth;
@@ -65,6 +66,9 @@ public final class TriggerService {
         TriggerService service = new TriggerService(view, cron);
         AuditLog audit = rt.onClose(AuditLog.open(c.paths().state(), rt.kafka()));
         new TriggerApi(publisher, view, () -> service.status(c, layout)).auditTo(audit::record).mount(rt.ops());
+        rt.onRefusedRequest(r -> audit.record(AuditLog.Entry.now("http:" + r.remote(), r.method() + " " + r.path(), List.of(),
+                "401 refused: " + r.reason())));
+        rt.reloads().onOutcome((who, o) -> audit.record(AuditLog.Entry.now(who, "config reload", List.of(), ConfigReload.describe(o))));
         rt.health().alerts(() -> RebuildAlerts.active(view, layout, c, Instant.now()));
         return service;
     }

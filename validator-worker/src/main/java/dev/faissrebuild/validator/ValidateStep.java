@@ -145,7 +145,7 @@ public final class ValidateStep implements EventProcessor {
                         .setValidationSeconds(seconds).setValidatedAt(Instant.now()).build();
             }
             case ValidationOutcome.Rejected r -> {
-                LOG.warn("event=index_rejected rebuild={} index={} gate={} reason=\"{}\"", b.getRebuildId(), b.getIndexKey(),
+                LOG.warn("event=index_rejected rebuild={} index={} gate={} reason=\"{}\" msg=\"Validation failed\"", b.getRebuildId(), b.getIndexKey(),
                         r.firstFailedGate(), r.reason());
                 yield IndexRejected.newBuilder().setRebuildId(b.getRebuildId()).setIndexKey(b.getIndexKey())
                         .setRebuildKeys(b.getRebuildKeys()).setTrigger(b.getTrigger()).setRequestedAt(b.getRequestedAt())

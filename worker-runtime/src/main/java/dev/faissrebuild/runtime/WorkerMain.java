@@ -7,6 +7,7 @@ import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.instance.InstanceId;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
 import dev.faissrebuild.runtime.kafka.TopicAdmin;
+import dev.faissrebuild.runtime.logging.LogFile;
 import dev.faissrebuild.runtime.logging.LogLevels;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ public final class WorkerMain {
         }
         FaissRebuildConfig c = ConfigLoader.load(config, dataDir);
         LogLevels.apply(c);
+        LogFile.attach(c.logging(), c.paths().data()); // for the life of the process
         String servers = bootstrap != null ? bootstrap : c.kafka().bootstrapServers();
         if (servers == null || servers.isBlank()) {
             fail("a worker run on its own needs kafka.bootstrap_servers in the config (or --bootstrap-servers); "

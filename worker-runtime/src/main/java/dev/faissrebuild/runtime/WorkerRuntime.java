@@ -6,6 +6,7 @@ import dev.faissrebuild.runtime.config.ConfigReload;
 import dev.faissrebuild.runtime.http.ApiToken;
 import dev.faissrebuild.runtime.logging.LogLevels;
 import dev.faissrebuild.runtime.http.OpsServer;
+import dev.faissrebuild.runtime.http.Tls;
 import dev.faissrebuild.runtime.http.TextGauges;
 import dev.faissrebuild.runtime.instance.InstanceId;
 import dev.faissrebuild.runtime.instance.InstanceLock;
@@ -60,10 +61,11 @@ public final class WorkerRuntime implements AutoCloseable {
         boolean onePort = m.metricsPort() == m.healthCheckPort() && m.metricsPort() != 0;
         ApiToken token = ApiToken.of(m, config.paths().data(), System.getenv()).orElse(null); // before any route exists
         if (token != null) LOG.info("event=api_token_required paths=\"/api/*, /metrics\" source=\"{}\"", token.source());
-        this.ops = guarded(OpsServer.start(m.bindAddress(), m.healthCheckPort()), token).health(health);
+        Tls tls = Tls.of(m, config.paths().data(), System.getenv()).orElse(null);
+        this.ops = guarded(OpsServer.start(m.bindAddress(), m.healthCheckPort(), tls), token).health(health);
         if (m.enablePrometheus() && onePort) ops.metrics(registry, textGauges);
         this.metricsOps = !m.enablePrometheus() || onePort ? null
-                : guarded(OpsServer.start(m.bindAddress(), m.metricsPort()), token).metrics(registry, textGauges).health(health);
+                : guarded(OpsServer.start(m.bindAddress(), m.metricsPort(), tls), token).metrics(registry, textGauges).health(health);
     }
 
     /** The configuration as reloaded on SIGHUP; services register what they apply live. */
@@ -112,6 +114,12 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     /** The server answering {@code /health} (and {@code /metrics}); services add routes to it. */
+    /** {@code sink} hears every HTTP request of this process refused for want of the API token. */
+    public void onRefusedRequest(java.util.function.Consumer<OpsServer.Refusal> sink) {
+        ops.onRefused(sink);
+        if (metricsOps != null) metricsOps.onRefused(sink);
+    }
+
     public OpsServer ops() {
         return ops;
     }

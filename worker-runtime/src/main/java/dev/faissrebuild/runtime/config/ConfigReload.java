@@ -35,6 +35,7 @@ public final class ConfigReload {
     private final Map<String, Consumer<FaissRebuildConfig>> live = new LinkedHashMap<>();
     private volatile FaissRebuildConfig current;
     private volatile Supplier<FaissRebuildConfig> reader;
+    private volatile java.util.function.BiConsumer<String, Outcome> listener = (who, o) -> { };
 
     public ConfigReload(FaissRebuildConfig initial) {
         this.current = initial;
@@ -52,17 +53,35 @@ public final class ConfigReload {
         return this;
     }
 
+    /** {@code listener} hears every reload, by whom it was asked ("signal:HUP", or the caller's name) and what it did: the audit log. */
+    public ConfigReload onOutcome(java.util.function.BiConsumer<String, Outcome> listener) {
+        this.listener = listener;
+        return this;
+    }
+
     public FaissRebuildConfig current() {
         return current;
     }
 
-    public synchronized Outcome reload() {
-        if (reader == null) return log(new Outcome.Refused("this process has no configuration file to read again"));
+    public Outcome reload() {
+        return reload("process:" + System.getProperty("user.name", "unknown"));
+    }
+
+    /** @param who who asked, for the audit log */
+    public synchronized Outcome reload(String who) {
+        Outcome o = read();
+        log(o);
+        listener.accept(who, o);
+        return o;
+    }
+
+    private Outcome read() {
+        if (reader == null) return new Outcome.Refused("this process has no configuration file to read again");
         FaissRebuildConfig next;
         try {
             next = reader.get();
         } catch (RuntimeException e) {
-            return log(new Outcome.Refused(e.getMessage()));
+            return new Outcome.Refused(e.getMessage());
         }
         Map<String, JsonNode> before = leaves(current);
         Map<String, JsonNode> after = leaves(next);
@@ -74,21 +93,28 @@ public final class ConfigReload {
         }
         current = next;
         for (String field : applied) live.get(field).accept(next);
-        return log(new Outcome.Applied(applied, restart));
+        return new Outcome.Applied(applied, restart);
     }
 
     /** Reloads on every SIGHUP, from a thread of its own (a signal handler must return at once). */
     public ConfigReload onSignal() {
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofPlatform().name("config-reload").start(this::reload));
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofPlatform().name("config-reload").start(() -> reload("signal:HUP")));
         return this;
     }
 
-    private static Outcome log(Outcome o) {
+    private static void log(Outcome o) {
         switch (o) {
             case Outcome.Applied a -> LOG.info("event=config_reloaded live={} need_restart={}", a.live(), a.needRestart());
             case Outcome.Refused r -> LOG.warn("event=config_reload_refused reason=\"{}\" kept=running_config", r.reason().replace('"', '\''));
         }
-        return o;
+    }
+
+    /** The outcome in one phrase (the audit line's outcome). */
+    public static String describe(Outcome o) {
+        return switch (o) {
+            case Outcome.Applied a -> "applied live=" + a.live() + " need_restart=" + a.needRestart();
+            case Outcome.Refused r -> "refused: " + r.reason() + " (the running configuration is kept)";
+        };
     }
 
     /** Every field as "section.name" (lists and maps compared whole). */

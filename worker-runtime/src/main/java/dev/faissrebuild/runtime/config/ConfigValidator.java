@@ -28,6 +28,7 @@ final class ConfigValidator {
         v.range("deploy.verify_queries", c.deploy().verifyQueries(), 1, 10_000);
         v.backup(c.backup());
         v.notifications(c.notifications(), c.scheduler().notificationChannels());
+        v.logging(c.logging());
         return v.problems;
     }
 
@@ -76,6 +77,16 @@ final class ConfigValidator {
         fraction("monitoring.min_success_rate_24h", m.minSuccessRate24h());
         fraction("monitoring.min_recall_score", m.minRecallScore());
         range("monitoring.stale_after_days", m.staleAfterDays(), 1, 3650);
+        if (m.tls() && m.tlsKeystorePasswordEnv().isBlank()) {
+            problem("monitoring.tls_keystore_password_env", "", "the name of the environment variable holding the password of "
+                    + "monitoring.tls_keystore_file (a PKCS#12 keystore)");
+        }
+    }
+
+    private void logging(FaissRebuildConfig.Logging l) {
+        range("logging.max_file_size_mb", l.maxFileSizeMb(), 1, 1 << 20);
+        range("logging.max_history_days", l.maxHistoryDays(), 1, 3650);
+        range("logging.total_size_cap_mb", l.totalSizeCapMb(), l.maxFileSizeMb(), 1 << 24);
     }
 
     private void backup(FaissRebuildConfig.Backup b) {

@@ -15,16 +15,16 @@ import java.util.Map;
  */
 public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation validation, Scheduler scheduler,
                                  Monitoring monitoring, Kafka kafka, Deploy deploy, Backup backup,
-                                 Notifications notifications) {
+                                 Notifications notifications, Logging logging) {
 
     /** The same configuration with ephemeral HTTP and embedded-broker ports (the demo and tests never collide). */
     public FaissRebuildConfig withEphemeralPorts() {
         Monitoring m = monitoring;
         Monitoring m0 = new Monitoring(m.enablePrometheus(), 0, 0, m.integrateWithExistingMonitoring(), m.bindAddress(),
                 m.maxRebuildDurationMinutes(), m.maxFailureRate(), m.minSuccessRate24h(), m.minRecallScore(), m.staleAfterDays(),
-                m.apiTokenFile(), m.apiTokenEnv());
+                m.apiTokenFile(), m.apiTokenEnv(), m.tlsKeystoreFile(), m.tlsKeystorePasswordEnv());
         Kafka k0 = new Kafka(kafka.bootstrapServers(), 0, kafka.clientProperties());
-        return new FaissRebuildConfig(paths, rebuild, validation, scheduler, m0, k0, deploy, backup, notifications);
+        return new FaissRebuildConfig(paths, rebuild, validation, scheduler, m0, k0, deploy, backup, notifications, logging);
     }
 
     public record Paths(String dataDir, String embeddingsDir, String indicesDir, String stateDir) {
@@ -88,10 +88,18 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
                              String bindAddress,
                              double maxRebuildDurationMinutes, double maxFailureRate,
                              @JsonProperty("min_success_rate_24h") double minSuccessRate24h,
-                             double minRecallScore, int staleAfterDays, String apiTokenFile, String apiTokenEnv) {
+                             double minRecallScore, int staleAfterDays, String apiTokenFile, String apiTokenEnv,
+                             String tlsKeystoreFile, String tlsKeystorePasswordEnv) {
         public Monitoring {
             apiTokenFile = apiTokenFile == null ? "" : apiTokenFile;
             apiTokenEnv = apiTokenEnv == null ? "" : apiTokenEnv;
+            tlsKeystoreFile = tlsKeystoreFile == null ? "" : tlsKeystoreFile;
+            tlsKeystorePasswordEnv = tlsKeystorePasswordEnv == null ? "" : tlsKeystorePasswordEnv;
+        }
+
+        /** Whether the HTTP endpoints speak TLS ({@code tls_keystore_file} set). */
+        public boolean tls() {
+            return !tlsKeystoreFile.isBlank();
         }
     }
 
@@ -106,6 +114,18 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
     public record Deploy(boolean backupBeforeDeploy, boolean enableRollback, int verifyQueries) {}
 
     public record Backup(int maxCount, int minCount, int expireAfterDays) {}
+
+    /**
+     * @param file empty: log lines go to stderr only (journald under systemd); else also to this file, rotated
+     * @param maxFileSizeMb a file is rotated (and gzipped) when it reaches this size, and at midnight
+     * @param maxHistoryDays rotated files older than this are deleted
+     * @param totalSizeCapMb rotated files beyond this total are deleted, oldest first
+     */
+    public record Logging(String file, int maxFileSizeMb, int maxHistoryDays, int totalSizeCapMb) {
+        public Logging {
+            file = file == null ? "" : file;
+        }
+    }
 
     public record Notifications(String minSeverity, Slack slack, Email email, List<Webhook> webhooks) {}
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -30,6 +32,7 @@ public final class OpsServer implements AutoCloseable {
     static final long DRAIN_BYTES = 64L << 20;
     private final HttpServer server;
     private volatile ApiToken token;
+    private volatile java.util.function.Consumer<Refusal> refusals = r -> { };
     private final ExecutorService executor = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("ops-http-", 0).factory());
 
     /** A route's answer. */
@@ -47,6 +50,9 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
+    /** A request answered 401: who (the client's address), what it asked for, and why (no token, or a wrong one). */
+    public record Refusal(String remote, String method, String path, String reason) {}
+
     /** Handles one request: method, path (with query) and body in, response out. */
     @FunctionalInterface
     public interface Route {
@@ -59,10 +65,24 @@ public final class OpsServer implements AutoCloseable {
     }
 
     public static OpsServer start(String bindAddress, int port) {
+        return start(bindAddress, port, null);
+    }
+
+    /** @param tls null: plain HTTP; else HTTPS with its server context */
+    public static OpsServer start(String bindAddress, int port, Tls tls) {
         try {
-            OpsServer ops = new OpsServer(HttpServer.create(new InetSocketAddress(bindAddress, port), 32));
+            InetSocketAddress address = new InetSocketAddress(bindAddress, port);
+            HttpServer http;
+            if (tls == null) {
+                http = HttpServer.create(address, 32);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 32);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls.server()));
+                http = https;
+            }
+            OpsServer ops = new OpsServer(http);
             ops.server.start();
-            LOG.info("event=http_listening address={} port={}", bindAddress, ops.port());
+            LOG.info("event=http_listening address={} port={} scheme={}", bindAddress, ops.port(), ops.scheme());
             return ops;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + bindAddress + ":" + port + " (" + e.getMessage() + ")", e);
@@ -75,6 +95,12 @@ public final class OpsServer implements AutoCloseable {
         return this;
     }
 
+    /** {@code sink} hears every request refused for want of the token (the audit log). */
+    public OpsServer onRefused(java.util.function.Consumer<Refusal> sink) {
+        this.refusals = sink;
+        return this;
+    }
+
     /**
      * Serves {@code route} for {@code method} requests to {@code path} (exactly, or everything below it
      * when it ends with "/"); other methods get 405 with the allowed one, other paths 404.
@@ -84,7 +110,10 @@ public final class OpsServer implements AutoCloseable {
             String p = exchange.getRequestURI().getPath();
             String m = exchange.getRequestMethod();
             ApiToken t = token;
-            if (t != null && !path.startsWith("/health") && !t.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (t != null && !path.startsWith("/health") && !t.admits(authorization)) {
+                refusals.accept(new Refusal(exchange.getRemoteAddress().getAddress().getHostAddress(), m, p,
+                        authorization == null ? "no Authorization header" : "a wrong token"));
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"faiss-rebuild\"");
                 respond(exchange, Response.json(401, java.util.Map.of("error", "this endpoint needs Authorization: Bearer <token> "
                         + "(monitoring.api_token_file / api_token_env)")));
@@ -130,7 +159,11 @@ public final class OpsServer implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "http://" + server.getAddress().getHostString() + ":" + port() + path;
+        return scheme() + "://" + server.getAddress().getHostString() + ":" + port() + path;
+    }
+
+    private String scheme() {
+        return server instanceof HttpsServer ? "https" : "http";
     }
 
     private static void serve(HttpExchange exchange, Route route) throws IOException {
