@@ -37,7 +37,12 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Path workDir, Path log, Class<?> main, String... args) throws IOException {
-        Process p = ChildCli.builder(workDir, Map.of(), main, args).redirectErrorStream(true).start();
+        return start(workDir, Map.of(), log, main, args);
+    }
+
+    /** @param env added to the child's environment */
+    static ChildJvm start(Path workDir, Map<String, String> env, Path log, Class<?> main, String... args) throws IOException {
+        Process p = ChildCli.builder(workDir, env, main, args).redirectErrorStream(true).start();
         p.getOutputStream().close();
         return new ChildJvm(p, log);
     }

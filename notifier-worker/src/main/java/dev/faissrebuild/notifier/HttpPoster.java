@@ -23,8 +23,16 @@ public final class HttpPoster {
         headers.forEach(req::header);
         HttpResponse<String> res = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() / 100 != 2) {
-            throw new IOException("POST " + uri.getHost() + uri.getPath() + " answered " + res.statusCode() + ": "
+            throw new IOException("POST " + shown(uri) + " answered " + res.statusCode() + ": "
                     + res.body().substring(0, Math.min(200, res.body().length())));
         }
+    }
+
+    /**
+     * Where a POST went, as errors may say it: scheme, host and port only. Slack's and most webhooks'
+     * URLs carry their token in the path or query, and error messages reach logs and dead letters.
+     */
+    static String shown(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/…";
     }
 }
