@@ -80,8 +80,7 @@ public final class BackupRestore {
         Path work = layout.generations().resolve(".tmp-restore-" + id);
         try {
             BackupStore.Backup backup = backups.find(id);
-            Files.createDirectories(work);
-            BackupManifest m = BackupArchive.extract(backup.archive(), work);
+            BackupManifest m = BackupArchive.extract(backup.archive(), work, backups.encryption());
             GenerationManifest source = consistentManifest(m, work);
             checkStructure(m.backupId(), source, work);
             CrashPoints.hit("restore.after_verify");
