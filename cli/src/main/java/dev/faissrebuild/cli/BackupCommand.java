@@ -1,6 +1,5 @@
 package dev.faissrebuild.cli;
 
-import dev.faissrebuild.deployer.backup.BackupRetention;
 import dev.faissrebuild.deployer.backup.BackupStore;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {BackupCreateCommand.class, BackupListCommand.class, BackupRestoreCommand.class})
 final class BackupCommand {
     static BackupStore store(FaissRebuildConfig c) {
-        return new BackupStore(layout(c), BackupRetention.of(c.backup()));
+        return BackupStore.configured(c);
     }
 
     static IndicesLayout layout(FaissRebuildConfig c) {

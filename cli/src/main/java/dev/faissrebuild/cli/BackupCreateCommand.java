@@ -38,9 +38,9 @@ final class BackupCreateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         BackupStore.Backup b = created.backup();
-        out.printf("backup %s created: generation %s, %d files, %s MB (archive %s MB) in %.2f s%n  %s%n", b.id(),
+        out.printf("backup %s created: generation %s, %d files, %s MB (archive %s MB%s) in %.2f s%n  %s%n", b.id(),
                 b.manifest().sourceGenerationId(), b.manifest().files().size(), BackupCommand.mb(b.manifest().totalSizeBytes()),
-                BackupCommand.mb(b.archiveBytes()), created.seconds(), b.archive());
+                BackupCommand.mb(b.archiveBytes()), b.encrypted() ? ", encrypted" : "", created.seconds(), b.archive());
         for (BackupStore.Backup d : created.deleted()) {
             out.printf("deleted by retention: %s (generation %s, taken %s)%n", d.id(), d.manifest().sourceGenerationId(), d.manifest().timestamp());
         }

@@ -23,13 +23,14 @@ final class BackupListCommand implements Callable<Integer> {
 
     /** One backup as listed; {@code problem} set (and the manifest fields null) when its archive is unreadable. */
     record Row(String backupId, Instant timestamp, String sourceGenerationId, Integer files, Double totalSizeMb, long archiveBytes,
-               String archive, boolean live, String problem) {
+               String archive, boolean encrypted, boolean live, String problem) {
         static Row of(BackupStore.Listing l, Optional<String> live) {
             return switch (l) {
                 case BackupStore.Backup b -> new Row(b.id().value(), b.manifest().timestamp(), b.manifest().sourceGenerationId(),
                         b.manifest().files().size(), b.manifest().totalSizeMb(), b.archiveBytes(), b.archive().toString(),
-                        live.equals(Optional.of(b.manifest().sourceGenerationId())), null);
-                case BackupStore.Unreadable u -> new Row(u.id().value(), null, null, null, null, u.archiveBytes(), u.archive().toString(), false, u.problem());
+                        b.encrypted(), live.equals(Optional.of(b.manifest().sourceGenerationId())), null);
+                case BackupStore.Unreadable u -> new Row(u.id().value(), null, null, null, null, u.archiveBytes(), u.archive().toString(),
+                        u.encrypted(), false, u.problem());
             };
         }
     }
@@ -45,11 +46,11 @@ final class BackupListCommand implements Callable<Integer> {
         } else if (rows.isEmpty()) {
             out.println("no backups in " + BackupCommand.layout(c).backups());
         } else {
-            Table t = new Table("backup", "taken", "generation", "files", "size MB", "archive MB", "note");
+            Table t = new Table("backup", "taken", "generation", "files", "size MB", "archive MB", "encrypted", "note");
             for (Row r : rows) {
                 t.row(r.backupId(), r.timestamp() == null ? "-" : r.timestamp(), r.sourceGenerationId() == null ? "-" : r.sourceGenerationId(),
                         r.files() == null ? "-" : r.files(), r.totalSizeMb() == null ? "-" : String.format("%.2f", r.totalSizeMb()),
-                        BackupCommand.mb(r.archiveBytes()), r.problem() != null ? "UNREADABLE: " + r.problem() : r.live() ? "of the live generation" : "");
+                        BackupCommand.mb(r.archiveBytes()), r.encrypted() ? "yes" : "no", r.problem() != null ? "UNREADABLE: " + r.problem() : r.live() ? "of the live generation" : "");
             }
             t.print(out);
         }

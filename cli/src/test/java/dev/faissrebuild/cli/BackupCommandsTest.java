@@ -74,6 +74,47 @@ class BackupCommandsTest {
         assertThat(layout.liveGenerationId().orElseThrow()).contains("-restored-" + id);
     }
 
+    /** A configuration whose backups are encrypted with a fresh key file (mode 600) in the data directory. */
+    Path keyConfig(String keyName) throws Exception {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Path k = Files.writeString(dir.resolve(keyName), java.util.HexFormat.of().formatHex(key) + "\n");
+        Files.setPosixFilePermissions(k, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return Files.writeString(dir.resolve(keyName + ".json"), "{\"backup\": {\"encryption_key_file\": \"" + keyName + "\"}}");
+    }
+
+    @Test
+    void anEncryptedBackupRestoresWithItsKeyAndIsRefusedWithAnother() throws Exception {
+        Path config = keyConfig("backup.key");
+        CliRun create = cli("", "backup", "create", "--config", config.toString());
+        assertThat(create.code()).as(create.err()).isZero();
+        assertThat(create.out()).contains("created: generation " + g1.generationId()).contains(", encrypted)").contains(".tar.gz.enc");
+        JsonNode listed = new ObjectMapper().readTree(cli("", "backup", "list", "--json", "--config", config.toString()).out()).get(0);
+        String id = listed.get("backup_id").asText();
+        assertThat(listed.get("encrypted").asBoolean()).isTrue();
+        assertThat(listed.get("source_generation_id").asText()).isEqualTo(g1.generationId());
+        assertThat(cli("", "backup", "list", "--config", config.toString()).out()).contains("encrypted").contains(id + " ");
+
+        CliRun noKey = cli("", "backup", "list");
+        assertThat(noKey.out()).contains("UNREADABLE: backup archive " + id + ".tar.gz.enc is encrypted and no key is configured: "
+                + "set backup.encryption_key_file");
+        GenerationManifest g2 = TestGenerations.deploy(layout, "r20250602T020000Z-bbbbbb", T0.plusSeconds(86400),
+                List.of(IndexKey.parse("12h/ivfpq")), 2);
+        Map<String, String> before = TestGenerations.liveChecksums(layout);
+        Path other = keyConfig("other.key");
+        CliRun wrong = cli("", "backup", "restore", "--backup-id", id, "--force", "--config", other.toString());
+        assertThat(wrong.code()).isEqualTo(1);
+        assertThat(wrong.errorLines()).contains("was encrypted with a different key than the one in " + dir.resolve("other.key").toAbsolutePath()
+                + " (key check mismatch)").doesNotContain("\tat "); // refused on reading the manifest, before the confirmation
+        assertThat(TestGenerations.liveChecksums(layout)).isEqualTo(before);
+        assertThat(layout.liveGenerationId()).contains(g2.generationId());
+
+        CliRun restore = cli("", "backup", "restore", "--backup-id", id + ".tar.gz.enc", "--force", "--config", config.toString());
+        assertThat(restore.code()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains("restored backup " + id + " as generation ");
+        assertThat(TestGenerations.liveChecksums(layout)).isEqualTo(TestGenerations.checksums(layout.generation(g1.generationId())));
+    }
+
     @Test
     void restoreAsksAndDoesNothingWithoutAYes() throws Exception {
         String id = createBackup();

@@ -69,6 +69,24 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void showNamesTheBackupKeyFileButNeverItsKey() throws Exception {
+        String hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        Path key = Files.writeString(dir.resolve("backup.key"), hex + "\n");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path f = Files.writeString(dir.resolve("c.json"), "{\"backup\": {\"encryption_key_file\": \"" + key + "\"}}");
+        for (CliRun r : new CliRun[] {CliRun.run("", "config", "show", "--config", f.toString()),
+                CliRun.run("", "config", "show", "--json", "--config", f.toString())}) {
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains(key.toString()).doesNotContain(hex).doesNotContain("00112233");
+        }
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CliRun open = CliRun.run("", "config", "validate", "--file", f.toString());
+        assertThat(open.code()).isEqualTo(1);
+        assertThat(open.errorLines()).contains("backup.encryption_key_file = \"" + key + "\": " + key + " may be read by any user of this host")
+                .doesNotContain("00112233").doesNotContain("\tat ");
+    }
+
+    @Test
     void showAsJsonHoldsTheNestedConfigurationAndTheSourceOfEachField() throws Exception {
         Path f = Files.writeString(dir.resolve("c.json"), SECRETS);
         CliRun r = CliRun.run("", "config", "show", "--json", "--config", f.toString());

@@ -1,6 +1,5 @@
 package dev.faissrebuild.deployer;
 
-import dev.faissrebuild.deployer.backup.BackupRetention;
 import dev.faissrebuild.deployer.backup.BackupStore;
 import dev.faissrebuild.deployer.backup.PreDeployBackup;
 import dev.faissrebuild.events.Topics;
@@ -36,7 +35,7 @@ public final class DeployerService {
         FaissRebuildConfig c = rt.config();
         IndicesLayout layout = new IndicesLayout(c.paths().indices());
         Duration lockWait = Duration.ofMinutes(10);
-        BackupStore backups = new BackupStore(layout, BackupRetention.of(c.backup()));
+        BackupStore backups = BackupStore.configured(c);
         Deployment deployment = new Deployment(layout, c.paths().embeddings(), c.rebuild().keys(),
                 c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null, DeployPolicy.of(c));
         rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);

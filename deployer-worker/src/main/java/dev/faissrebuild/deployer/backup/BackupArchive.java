@@ -2,7 +2,6 @@ package dev.faissrebuild.deployer.backup;
 
 import dev.faissrebuild.runtime.files.CrashPoints;
 import dev.faissrebuild.runtime.files.Sha256;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,7 +26,8 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 /**
  * The {@code .tar.gz} format of a backup: {@code BACKUP_MANIFEST.json} first (so a listing reads only
  * the head of each archive, and a restore knows every expected checksum before the first file), then the
- * files, flat, no directories. Any archive problem on reading is an {@link InvalidBackupException};
+ * files, flat, no directories; encrypted, the same stream inside {@link ArchiveCipher}'s segments (see
+ * {@link BackupEncryption}). Any archive problem on reading is an {@link InvalidBackupException};
  * problems writing the destination (a full disk) stay plain {@link IOException}s.
  */
 final class BackupArchive {
@@ -42,9 +42,10 @@ final class BackupArchive {
      * match its own manifest is not backed up.
      *
      * @param sources for each file of the manifest, where to read it
+     * @param encryption encrypts when it has a key
      */
-    static void write(Path target, BackupManifest manifest, Map<String, Path> sources) throws IOException {
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), BUFFER);
+    static void write(Path target, BackupManifest manifest, Map<String, Path> sources, BackupEncryption encryption) throws IOException {
+        try (OutputStream file = new BufferedOutputStream(encryption.wrap(Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)), BUFFER);
              GzipCompressorOutputStream gz = new GzipCompressorOutputStream(file, gzipParameters());
              TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX); // files over 8 GiB
@@ -82,22 +83,25 @@ final class BackupArchive {
         }
     }
 
-    /** Reads only the manifest at the head of an archive. */
-    static BackupManifest readManifest(Path archive) throws IOException {
+    /** Reads only the manifest at the head of an archive (of an encrypted one, only the segments it is in are decrypted). */
+    static BackupManifest readManifest(Path archive, BackupEncryption encryption) throws IOException {
         String where = where(archive);
-        try (TarArchiveInputStream tar = open(archive)) {
+        try (TarArchiveInputStream tar = open(archive, encryption)) {
             return manifestEntry(tar, where);
         }
     }
 
     /**
-     * Unpacks an archive into the empty directory {@code into}, proving each file against the manifest
+     * Unpacks an archive into {@code into}, a new directory it creates, proving each file against the manifest
      * (size and sha256), refusing entries it does not list and files it lists but the archive lacks, and
-     * reading to the very end so gzip's own trailer (CRC-32 and length) is checked too.
+     * reading to the very end so gzip's own trailer (CRC-32 and length) is checked too. An encrypted
+     * archive is authenticated whole first, so with a wrong key or a changed byte nothing is written at all.
      */
-    static BackupManifest extract(Path archive, Path into) throws IOException {
+    static BackupManifest extract(Path archive, Path into, BackupEncryption encryption) throws IOException {
         String where = where(archive);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
+        encryption.authenticate(archive);
+        Files.createDirectories(into);
+        try (InputStream raw = encryption.open(archive, BUFFER);
              GZIPInputStream gz = gunzip(raw, where);
              TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
             BackupManifest m = manifestEntry(tar, where);
@@ -151,8 +155,8 @@ final class BackupArchive {
         return BackupManifest.parse(json, where);
     }
 
-    private static TarArchiveInputStream open(Path archive) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+    private static TarArchiveInputStream open(Path archive, BackupEncryption encryption) throws IOException {
+        InputStream raw = encryption.open(archive, 1 << 16);
         try {
             return new TarArchiveInputStream(gunzip(raw, where(archive)));
         } catch (IOException e) {
@@ -201,12 +205,13 @@ final class BackupArchive {
     }
 
     private static InvalidBackupException damaged(String where, IOException e) {
+        if (e instanceof InvalidBackupException said) return said; // the decryption's own, already naming the archive
         String what = e instanceof EOFException && e.getMessage() == null ? "unexpected end of file" : e.getMessage();
         return new InvalidBackupException(where + " is truncated or damaged: " + what, e);
     }
 
     private static String where(Path archive) {
-        return "backup archive " + archive.getFileName();
+        return BackupEncryption.where(archive);
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.faissrebuild.deployer.backup;
 import dev.faissrebuild.deployer.GenerationStore;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -13,6 +15,8 @@ import java.time.Instant;
  */
 public record BackupId(String value) implements Comparable<BackupId> {
     static final String SUFFIX = ".tar.gz";
+    /** An encrypted backup: the same {@code .tar.gz} inside {@link ArchiveCipher}'s segments. */
+    static final String ENCRYPTED_SUFFIX = ".tar.gz.enc";
 
     public BackupId {
         ConfinedPaths.requireSimpleName(value, "backup id");
@@ -24,12 +28,17 @@ public record BackupId(String value) implements Comparable<BackupId> {
     }
 
     /**
-     * An id as a user typed it. The archive's file name ({@code ….tar.gz}) is accepted too, since that is
-     * what {@code ls indices/backups} shows.
+     * An id as a user typed it. The archive's file name ({@code ….tar.gz} or {@code ….tar.gz.enc}) is
+     * accepted too, since that is what {@code ls indices/backups} shows.
      */
     public static BackupId parse(String text) {
         String v = text == null ? "" : text.strip();
-        if (v.endsWith(SUFFIX)) v = v.substring(0, v.length() - SUFFIX.length());
+        for (String suffix : new String[] {ENCRYPTED_SUFFIX, SUFFIX}) {
+            if (v.endsWith(suffix)) {
+                v = v.substring(0, v.length() - suffix.length());
+                break;
+            }
+        }
         try {
             return new BackupId(v);
         } catch (IllegalArgumentException e) {
@@ -38,9 +47,27 @@ public record BackupId(String value) implements Comparable<BackupId> {
         }
     }
 
-    /** {@code indices/backups/<id>.tar.gz}, refused if it is a link that leads outside. */
+    /**
+     * The archive of this backup: {@code indices/backups/<id>.tar.gz.enc} if there is one, else
+     * {@code <id>.tar.gz} (which may not exist); refused if it is a link that leads outside.
+     */
     public Path archive(IndicesLayout layout) {
-        return ConfinedPaths.resolve(layout.backups(), value + SUFFIX);
+        Path encrypted = archive(layout, true);
+        return Files.exists(encrypted, LinkOption.NOFOLLOW_LINKS) ? encrypted : archive(layout, false);
+    }
+
+    Path archive(IndicesLayout layout, boolean encrypted) {
+        return ConfinedPaths.resolve(layout.backups(), value + (encrypted ? ENCRYPTED_SUFFIX : SUFFIX));
+    }
+
+    /** Whether an archive's file name says it is encrypted. */
+    static boolean encrypted(Path archive) {
+        return archive.getFileName().toString().endsWith(ENCRYPTED_SUFFIX);
+    }
+
+    /** Whether a file in {@code indices/backups/} is named as an archive (a hidden one is a leftover, not a backup). */
+    static boolean isArchiveName(String fileName) {
+        return !fileName.startsWith(".") && (fileName.endsWith(SUFFIX) || fileName.endsWith(ENCRYPTED_SUFFIX));
     }
 
     @Override

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * consistent with the backup's, every index opened with FAISS and holding what the manifest says. Then
  * the files become a new generation by the same path a deploy takes ({@link GenerationStore#write}:
  * hidden directory, checksums again, fsync, rename) and {@code current} is switched atomically. It works
- * on an empty {@code indices/} too (no {@code current}, no generations).
+ * on an empty {@code indices/} too (no {@code current}, no generations). An encrypted archive is
+ * authenticated whole before even the work directory is made (see {@link BackupArchive#extract}).
  *
  * <p>Crash points: {@code restore.after_verify} (archive unpacked and proven, nothing published),
  * {@code restore.after_generation} (new generation published, not live), {@code restore.after_switch}
@@ -80,8 +81,7 @@ public final class BackupRestore {
         Path work = layout.generations().resolve(".tmp-restore-" + id);
         try {
             BackupStore.Backup backup = backups.find(id);
-            Files.createDirectories(work);
-            BackupManifest m = BackupArchive.extract(backup.archive(), work);
+            BackupManifest m = BackupArchive.extract(backup.archive(), work, backups.encryption());
             GenerationManifest source = consistentManifest(m, work);
             checkStructure(m.backupId(), source, work);
             CrashPoints.hit("restore.after_verify");

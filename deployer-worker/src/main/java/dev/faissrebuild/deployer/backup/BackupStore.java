@@ -2,6 +2,8 @@ package dev.faissrebuild.deployer.backup;
 
 import dev.faissrebuild.deployer.GenerationStore;
 import dev.faissrebuild.deployer.OperationRefused;
+import dev.faissrebuild.runtime.config.BackupKey;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.CrashPoints;
 import dev.faissrebuild.runtime.files.DurableFiles;
 import dev.faissrebuild.runtime.files.GenerationManifest;
@@ -10,6 +12,7 @@ import dev.faissrebuild.runtime.files.IndicesLock;
 import dev.faissrebuild.runtime.files.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,11 +41,31 @@ public final class BackupStore {
     private final IndicesLayout layout;
     private final GenerationStore generations;
     private final BackupRetention retention;
+    private final BackupEncryption encryption;
 
+    /** A store that writes plain archives and reads plain ones only. */
     public BackupStore(IndicesLayout layout, BackupRetention retention) {
+        this(layout, retention, BackupEncryption.NONE);
+    }
+
+    /** @param key when present, new backups are encrypted with it and encrypted ones can be read */
+    public BackupStore(IndicesLayout layout, BackupRetention retention, Optional<BackupKey> key) {
+        this(layout, retention, BackupEncryption.of(key));
+    }
+
+    BackupStore(IndicesLayout layout, BackupRetention retention, BackupEncryption encryption) {
         this.layout = layout;
         this.generations = new GenerationStore(layout);
         this.retention = retention;
+        this.encryption = encryption;
+    }
+
+    /**
+     * The store a configuration describes: its retention and, if {@code backup.encryption_key_file} is
+     * set, its key (read now; the loaded configuration has already proven it readable).
+     */
+    public static BackupStore configured(FaissRebuildConfig c) {
+        return new BackupStore(new IndicesLayout(c.paths().indices()), BackupRetention.of(c.backup()), BackupKey.of(c));
     }
 
     /** What {@link #list} finds: a readable backup, or an archive whose head cannot be read. */
@@ -52,6 +75,11 @@ public final class BackupStore {
         Path archive();
 
         long archiveBytes();
+
+        /** Whether the archive is encrypted ({@code .tar.gz.enc}). */
+        default boolean encrypted() {
+            return BackupId.encrypted(archive());
+        }
     }
 
     /** A backup whose manifest was read (its files are proven only by a restore). */
@@ -67,6 +95,10 @@ public final class BackupStore {
         return layout;
     }
 
+    BackupEncryption encryption() {
+        return encryption;
+    }
+
     /** Every archive in {@code indices/backups/}, oldest first (ids sort by time). */
     public List<Listing> list() throws IOException {
         if (!Files.isDirectory(layout.backups())) return List.of();
@@ -74,7 +106,7 @@ public final class BackupStore {
         try (Stream<Path> files = Files.list(layout.backups())) {
             for (Path p : files.sorted().toList()) {
                 String name = p.getFileName().toString();
-                if (name.startsWith(".") || !name.endsWith(BackupId.SUFFIX) || !Files.isRegularFile(p)) continue;
+                if (!BackupId.isArchiveName(name) || !Files.isRegularFile(p)) continue;
                 try {
                     found.add(read(BackupId.parse(name), p));
                 } catch (IllegalArgumentException e) {
@@ -132,17 +164,17 @@ public final class BackupStore {
         }
         BackupId id = unusedId(BackupId.next(now, generationId));
         BackupManifest manifest = BackupManifest.of(id, now, generationId, files);
-        Path archive = id.archive(layout);
+        Path archive = id.archive(layout, encryption.encrypts());
         Files.createDirectories(layout.backups());
         DurableFiles.replace(archive, tmp -> {
-            BackupArchive.write(tmp, manifest, sources);
+            BackupArchive.write(tmp, manifest, sources, encryption);
             CrashPoints.hit("backup.after_files");
         });
         CrashPoints.hit("backup.after_rename");
         Backup backup = new Backup(id, manifest, archive, Files.size(archive));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.info("event=backup_created backup={} generation={} files={} bytes={} archive_bytes={} seconds={}", id, generationId,
-                files.size(), manifest.totalSizeBytes(), backup.archiveBytes(), String.format("%.3f", seconds));
+        LOG.info("event=backup_created backup={} generation={} files={} bytes={} archive_bytes={} encrypted={} seconds={}", id, generationId,
+                files.size(), manifest.totalSizeBytes(), backup.archiveBytes(), backup.encrypted(), String.format("%.3f", seconds));
         List<Backup> deleted = applyRetention(held, now);
         CrashPoints.hit("backup.after_retention");
         return new Created(backup, false, deleted, seconds);
@@ -192,7 +224,7 @@ public final class BackupStore {
     private Listing read(BackupId id, Path archive) throws IOException {
         long size = Files.size(archive);
         try {
-            BackupManifest m = BackupArchive.readManifest(archive);
+            BackupManifest m = BackupArchive.readManifest(archive, encryption);
             if (!m.backupId().equals(id.value())) {
                 return new Unreadable(id, archive, size, "archive " + archive.getFileName() + " holds backup '" + m.backupId()
                         + "', not '" + id + "' (renamed?)");
@@ -203,9 +235,14 @@ public final class BackupStore {
         }
     }
 
+    /** An id is taken by an archive of either kind: one id names one backup. */
+    private boolean taken(BackupId id) {
+        return Files.exists(id.archive(layout, false), LinkOption.NOFOLLOW_LINKS) || Files.exists(id.archive(layout, true), LinkOption.NOFOLLOW_LINKS);
+    }
+
     private BackupId unusedId(BackupId id) {
         BackupId candidate = id;
-        for (int n = 2; Files.exists(candidate.archive(layout)); n++) candidate = new BackupId(id.value() + "-" + n);
+        for (int n = 2; taken(candidate); n++) candidate = new BackupId(id.value() + "-" + n);
         return candidate;
     }
 }

@@ -27,6 +27,7 @@ final class ConfigValidator {
         v.range("kafka.embedded_port", c.kafka().embeddedPort(), 0, 65535);
         v.range("deploy.verify_queries", c.deploy().verifyQueries(), 1, 10_000);
         v.backup(c.backup());
+        v.backupKey(c);
         v.notifications(c.notifications(), c.scheduler().notificationChannels());
         v.logging(c.logging());
         return v.problems;
@@ -93,6 +94,15 @@ final class ConfigValidator {
         range("backup.min_count", b.minCount(), 0, 10_000);
         range("backup.max_count", b.maxCount(), Math.max(1, b.minCount()), 10_000);
         range("backup.expire_after_days", b.expireAfterDays(), 0, 36_500);
+    }
+
+    /** The key file is read now, so a missing or malformed key stops the start, not the first backup after a deploy. */
+    private void backupKey(FaissRebuildConfig c) {
+        try {
+            BackupKey.of(c);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
     }
 
     private void notifications(FaissRebuildConfig.Notifications n, List<String> channels) {

@@ -113,7 +113,15 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
     /** @param enableRollback false: a deploy whose post-deploy verification fails stays live and is reported, not switched back */
     public record Deploy(boolean backupBeforeDeploy, boolean enableRollback, int verifyQueries) {}
 
-    public record Backup(int maxCount, int minCount, int expireAfterDays) {}
+    /**
+     * @param encryptionKeyFile empty: backups are plain {@code .tar.gz}; else the file of the key new backups are encrypted
+     *                          with ({@code .tar.gz.enc}), see {@link BackupKey}
+     */
+    public record Backup(int maxCount, int minCount, int expireAfterDays, String encryptionKeyFile) {
+        public Backup {
+            encryptionKeyFile = encryptionKeyFile == null ? "" : encryptionKeyFile;
+        }
+    }
 
     /**
      * @param file empty: log lines go to stderr only (journald under systemd); else also to this file, rotated
