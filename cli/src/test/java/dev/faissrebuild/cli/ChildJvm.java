@@ -42,7 +42,19 @@ final class ChildJvm implements AutoCloseable {
 
     /** @param env added to the child's environment */
     static ChildJvm start(Path workDir, Map<String, String> env, Path log, Class<?> main, String... args) throws IOException {
-        Process p = ChildCli.builder(workDir, env, main, args).redirectErrorStream(true).start();
+        return start(ChildCli.builder(workDir, env, main, args), log);
+    }
+
+    /** As above, with the file mode creation mask a systemd unit's {@code UMask=} sets (the shell's umask, then exec). */
+    static ChildJvm startUnderUmask(String umask, Path workDir, Map<String, String> env, Path log, Class<?> main, String... args) throws IOException {
+        ProcessBuilder pb = ChildCli.builder(workDir, env, main, args);
+        List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+        command.addAll(pb.command());
+        return start(pb.command(command), log);
+    }
+
+    private static ChildJvm start(ProcessBuilder pb, Path log) throws IOException {
+        Process p = pb.redirectErrorStream(true).start();
         p.getOutputStream().close();
         return new ChildJvm(p, log);
     }

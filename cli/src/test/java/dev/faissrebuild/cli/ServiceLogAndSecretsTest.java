@@ -43,7 +43,10 @@ class ServiceLogAndSecretsTest {
     static final String HEADER_SECRET = "HEADERSECRET-9a9a";
     static final String SMTP_SECRET = "SMTPSECRET-4242";
     static final String TLS_SECRET = "TLSSECRET-pass1";
-    static final List<String> SECRETS = List.of(TOKEN, SLACK_SECRET, HOOK_URL_SECRET, HOOK_HMAC_SECRET, HEADER_SECRET, SMTP_SECRET, TLS_SECRET);
+    /** The backup key, as the 64 hex digits its file holds. */
+    static final String BACKUP_KEY = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32));
+    static final List<String> SECRETS = List.of(TOKEN, SLACK_SECRET, HOOK_URL_SECRET, HOOK_HMAC_SECRET, HEADER_SECRET, SMTP_SECRET, TLS_SECRET,
+            BACKUP_KEY);
     static final Map<String, String> ENV = Map.of("FR_HOOK_SECRET", HOOK_HMAC_SECRET, "FR_SMTP_PASSWORD", SMTP_SECRET, "FR_TLS_PASSWORD", TLS_SECRET);
 
     @TempDir Path dir;
@@ -60,6 +63,8 @@ class ServiceLogAndSecretsTest {
     void theSeedsGrepsFindTheirEventsAndNoSecretIsEverPrinted() throws Exception {
         TestData.weatherLike(dir.resolve("embeddings").resolve(new IndexKey(Horizon.H6, IndexType.FLATIP).embeddingsFileName()), 1500, 16, 6);
         Files.writeString(dir.resolve("api.token"), TOKEN + "\n");
+        Files.writeString(dir.resolve("backup.key"), BACKUP_KEY + "\n");
+        Files.setPosixFilePermissions(dir.resolve("backup.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
         keystore();
         receiver();
         Path config = dir.resolve("config.json");
@@ -94,13 +99,14 @@ class ServiceLogAndSecretsTest {
         Path log = dir.resolve("log/service.log");
         assertThat(grep("Rebuild completed successfully", log)).hasSize(2).allMatch(l -> l.contains("event=rebuild_completed"));
         assertThat(grep("Validation failed", log)).isNotEmpty().allMatch(l -> l.contains("event=index_rejected") && l.contains("gate=latency"));
-        assertThat(grep("-E", "(backup|restore)", log)).anyMatch(l -> l.contains("event=backup_created"));
+        assertThat(grep("-E", "(backup|restore)", log)).anyMatch(l -> l.contains("event=backup_created") && l.contains("encrypted=true"));
         assertThat(grep("-E", "(memory|CPU|disk)", log)).anyMatch(l -> l.contains("event=build_succeeded") && l.contains("memory_peak_bytes="));
         List<String> audit = Files.readAllLines(dir.resolve("state/audit.log"));
         assertThat(audit).anyMatch(l -> l.contains("\"action\":\"config reload\"") && l.contains("\"who\":\"signal:HUP\"")
                 && l.contains("applied"));
         assertThat(audit).anyMatch(l -> l.contains("\"action\":\"GET /metrics\"") && l.contains("401 refused: no Authorization header"));
 
+        assertServiceModes(dir.resolve("indices"), dir.resolve("log"));
         for (Path f : allFiles(dir.resolve("log"), dir.resolve("state"))) seen.add(read(f));
         seen.add(read(dir.resolve("up-1.log")));
         seen.add(read(dir.resolve("up-2.log")));
@@ -108,6 +114,29 @@ class ServiceLogAndSecretsTest {
         assertThat(everything).contains("event=retry worker=notifier", "event=rebuild_completed"); // the sweep saw the lines it is about
         List<String> leaks = everything.lines().filter(l -> SECRETS.stream().anyMatch(l::contains)).toList();
         assertThat(leaks).as("lines that print a configured secret").isEmpty();
+    }
+
+    /**
+     * Under the unit's UMask=0027 what the service writes is readable by its group (the readers), never by
+     * others: index files, manifests and backups 640, directories 750 (nothing created 600 by a temp-file API,
+     * which would lock the group's readers out, nor 644).
+     */
+    private static void assertServiceModes(Path... roots) throws Exception {
+        List<String> wrong = new ArrayList<>();
+        int indexFiles = 0;
+        for (Path root : roots) {
+            try (Stream<Path> s = Files.walk(root)) {
+                for (Path p : s.toList()) {
+                    if (Files.isSymbolicLink(p) || p.getFileName().toString().equals(".lock")) continue;
+                    String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                    String expected = Files.isDirectory(p) ? "rwxr-x---" : "rw-r-----";
+                    if (!mode.equals(expected)) wrong.add(mode + " " + root.relativize(p));
+                    if (p.toString().endsWith(".faiss") || p.toString().contains(".tar.gz")) indexFiles++;
+                }
+            }
+        }
+        assertThat(indexFiles).as("index files and backups were looked at").isGreaterThanOrEqualTo(3);
+        assertThat(wrong).as("files and directories whose mode is not 640 / 750").isEmpty();
     }
 
     private String config(double latencyMs) {
@@ -122,12 +151,13 @@ class ServiceLogAndSecretsTest {
                    "slack": {"webhook_url": "http://127.0.0.1:%d/services/T0/B0/%s"},
                    "email": {"username": "faiss", "password_env": "FR_SMTP_PASSWORD"},
                    "webhooks": [{"url": "http://127.0.0.1:%d/hook/%s", "secret_env": "FR_HOOK_SECRET", "headers": {"X-Api-Key": "%s"}}]},
+                 "backup": {"encryption_key_file": "backup.key"},
                  "logging": {"file": "log/service.log"}}
                 """.formatted(latencyMs, port, SLACK_SECRET, port, HOOK_URL_SECRET, HEADER_SECRET);
     }
 
     private ChildJvm up(Path config, String logName) throws Exception {
-        ChildJvm up = ChildJvm.start(dir, ENV, dir.resolve(logName), FaissRebuildCli.class, "up", "--data-dir", dir.toString(), "--config",
+        ChildJvm up = ChildJvm.startUnderUmask("0027", dir, ENV, dir.resolve(logName), FaissRebuildCli.class, "up", "--data-dir", dir.toString(), "--config",
                 config.toString());
         up.await("faiss-rebuild is up", Duration.ofSeconds(90));
         return up;

@@ -117,48 +117,50 @@ class EncryptedBackupTest {
         });
     }
 
-    @Test
-    void aFlippedByteAnywhereIsRefusedBeforeAnythingIsWritten() throws Exception {
+    /** An encrypted backup of g1 while another generation is live: its bytes and the indices tree before any damage. */
+    private record Damaged(BackupId id, Path archive, byte[] whole, Map<String, String> before) {}
+
+    private Damaged damageable() throws Exception {
         BackupId id = backup(encrypting, g1.generationId()).id();
         deployAnother();
         Path archive = id.archive(layout);
-        byte[] whole = Files.readAllBytes(archive);
-        Map<String, String> before = tree(layout.root());
+        return new Damaged(id, archive, Files.readAllBytes(archive), tree(layout.root()));
+    }
+
+    @Test
+    void aFlippedByteAnywhereIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Damaged d = damageable();
         int seg = SEG + 16;
-        int middle = whole.length / 2;
-        for (int at : new int[] {middle, 60 + 3, whole.length - 1}) {
-            byte[] bad = whole.clone();
+        int middle = d.whole().length / 2;
+        for (int at : new int[] {middle, 60 + 3, d.whole().length - 1}) {
+            byte[] bad = d.whole().clone();
             bad[at] ^= 0x01;
-            Files.write(archive, bad);
+            Files.write(d.archive(), bad);
             long segment = at < 60 ? 0 : (at - 60) / seg;
-            assertThatThrownBy(() -> restore(encrypting, id)).as("byte %d of %d", at, whole.length).isInstanceOf(InvalidBackupException.class)
-                    .hasMessage("backup archive " + id + ".tar.gz.enc failed authentication at segment " + segment
+            assertThatThrownBy(() -> restore(encrypting, d.id())).as("byte %d of %d", at, d.whole().length).isInstanceOf(InvalidBackupException.class)
+                    .hasMessage("backup archive " + d.id() + ".tar.gz.enc failed authentication at segment " + segment
                             + ": it was altered or damaged; nothing was restored, the live set is unchanged");
-            assertThat(tree(layout.root())).isEqualTo(withArchive(before, archive));
+            assertThat(tree(layout.root())).isEqualTo(withArchive(d.before(), d.archive()));
         }
-        Files.write(archive, whole);
-        restore(encrypting, id); // the intact archive still restores
+        Files.write(d.archive(), d.whole());
+        restore(encrypting, d.id()); // the intact archive still restores
         assertThat(TestGenerations.liveChecksums(layout)).isEqualTo(TestGenerations.checksums(layout.generation(g1.generationId())));
     }
 
     @Test
     void aTruncatedArchiveIsRefusedBeforeAnythingIsWritten() throws Exception {
-        BackupId id = backup(encrypting, g1.generationId()).id();
-        deployAnother();
-        Path archive = id.archive(layout);
-        byte[] whole = Files.readAllBytes(archive);
-        Map<String, String> before = tree(layout.root());
+        Damaged d = damageable();
         int seg = SEG + 16;
-        long n = whole.length;
+        long n = d.whole().length;
         // in the header, at a segment's end, inside a segment, the last byte
         for (long keep : new long[] {20, 60 + 5L * seg, n / 2, n - 1}) {
-            Files.write(archive, Arrays.copyOf(whole, (int) keep));
-            assertThatThrownBy(() -> restore(encrypting, id)).as("cut at %d of %d", keep, n).isInstanceOf(InvalidBackupException.class)
-                    .hasMessageStartingWith("backup archive " + id + ".tar.gz.enc").hasMessageEndingWith("the live set is unchanged");
-            assertThat(tree(layout.root())).isEqualTo(withArchive(before, archive));
+            Files.write(d.archive(), Arrays.copyOf(d.whole(), (int) keep));
+            assertThatThrownBy(() -> restore(encrypting, d.id())).as("cut at %d of %d", keep, n).isInstanceOf(InvalidBackupException.class)
+                    .hasMessageStartingWith("backup archive " + d.id() + ".tar.gz.enc").hasMessageEndingWith("the live set is unchanged");
+            assertThat(tree(layout.root())).isEqualTo(withArchive(d.before(), d.archive()));
         }
-        Files.write(archive, Arrays.copyOf(whole, 60 + 5 * seg));
-        assertThatThrownBy(() -> restore(encrypting, id)).hasMessageContaining("ends after segment 4, which is not its last: it was truncated");
+        Files.write(d.archive(), Arrays.copyOf(d.whole(), 60 + 5 * seg));
+        assertThatThrownBy(() -> restore(encrypting, d.id())).hasMessageContaining("ends after segment 4, which is not its last: it was truncated");
     }
 
     @Test
