@@ -1,8 +1,13 @@
 # Sourced by every script: finds a JDK 25 and sets what every process running FAISS needs.
 #   JAVA_HOME (if it is a JDK >= 25) wins; else the newest JDK >= 25 under /usr/lib/jvm.
 
-java_major() {  # prints the major version of the java binary in $1/bin
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1
+java_major() {  # prints the major version of the JDK in $1: from its release file (no JVM started), else from java itself
+  local v=""
+  [ -r "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9][0-9]*\).*/\1/p' "$1/release" | head -n 1)
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1)
+  fi
+  echo "$v"
 }
 
 find_jdk25() {

@@ -122,7 +122,7 @@ public final class BuildStep implements EventProcessor {
         BuildOutcome outcome;
         try {
             outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target,
-                    source.sha256()), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString())
+                    source.sha256(), live(request, key)), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString())
                     .memoryLimit(allowance(admitted.bytes(), source.size(), threads)).onProgress(progressOf(request, key)));
         } finally {
             supervision.done(request.getRebuildId(), key.toString());
@@ -134,14 +134,20 @@ public final class BuildStep implements EventProcessor {
         return switch (outcome) {
             case BuildOutcome.Built b -> {
                 BuiltIndex i = b.index();
-                LOG.info("event=build_succeeded rebuild={} index={} factory={} ntotal={} d={} seconds={} size_bytes={} memory_peak_bytes={} "
-                                + "cpu_seconds={} process_seconds={}", request.getRebuildId(), key, i.factory(), i.ntotal(), i.dimension(),
-                        String.format("%.2f", i.buildSeconds()), i.sizeBytes(), u.peakRssBytes(), String.format("%.2f", u.cpuSeconds()),
+                LOG.info("event=build_succeeded rebuild={} index={} factory={} plan_source={} ntotal={} d={} seconds={} phases=\"{}\" "
+                                + "size_bytes={} memory_peak_bytes={} cpu_seconds={} process_seconds={}", request.getRebuildId(), key,
+                        i.factory(), i.planSource(), i.ntotal(), i.dimension(), String.format("%.2f", i.buildSeconds()),
+                        PhaseTimes.format(i.phaseSeconds()), i.sizeBytes(), u.peakRssBytes(), String.format("%.2f", u.cpuSeconds()),
                         String.format("%.2f", u.wallSeconds()));
                 yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, i)));
             }
             case BuildOutcome.Failed f -> failed(request, key, f.kind(), f.reason(), embeddings, u.wallSeconds());
         };
+    }
+
+    /** The live index's settings for the key, unless the request asks to explore every candidate ({@code --explore}). */
+    private LiveSettings live(RebuildRequested request, IndexKey key) {
+        return request.getExplore() ? null : LiveSettings.of(indices, key).orElse(null);
     }
 
     private java.util.function.Consumer<JobProgress.Step> progressOf(RebuildRequested request, IndexKey key) {
@@ -189,6 +195,7 @@ public final class BuildStep implements EventProcessor {
                 .setTrainingRows(b.trainingRows()).setBuildSeconds(b.buildSeconds()).setPeakRssBytes(b.peakRssBytes())
                 .setEmbeddingsPath(ConfinedPaths.relative(embeddingsDir, b.embeddings())).setEmbeddingsSha256(b.embeddingsSha256())
                 .setEmbeddingsRows(b.ntotal()).setBuiltAt(Instant.now()).setSkipValidation(r.getSkipValidation())
+                .setPhaseSeconds(java.util.Map.copyOf(b.phaseSeconds())).setPlanSource(b.planSource())
                 .build();
     }
 

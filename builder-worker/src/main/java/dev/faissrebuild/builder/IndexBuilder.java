@@ -52,18 +52,22 @@ public final class IndexBuilder {
      * @param factory an operator's factory string, or null for the recipe's
      * @param nprobe a fixed nprobe, or 0 to tune it (or, without a target, take the plan's)
      * @param target recall target for tuning, or null not to tune
+     * @param embeddingsSha256 the input's checksum when the caller took it at the start (the worker does), else null to compute it
+     * @param live the live index's settings for this key when the data kept its shape (the IVF-PQ search starts there), else null
      */
-    /** @param embeddingsSha256 the input's checksum when the caller took it at the start (the worker does), else null to compute it */
     public record Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target,
-                          String embeddingsSha256) {
+                          String embeddingsSha256, LiveSettings live) {
         public Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads) {
-            this(embeddings, type, factory, nprobe, output, threads, null, null);
+            this(embeddings, type, factory, nprobe, output, threads, null, null, null);
         }
 
         public Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target) {
-            this(embeddings, type, factory, nprobe, output, threads, target, null);
+            this(embeddings, type, factory, nprobe, output, threads, target, null, null);
         }
     }
+
+    /** The plans a build tries, in order, and where they came from (recipe, live, operator). */
+    public record Plans(List<IndexPlan> plans, String source) {}
 
     /** No IVF-PQ setting within the memory budget reached the recall target. */
     public static final class TargetUnreachableException extends RuntimeException {
@@ -74,26 +78,30 @@ public final class IndexBuilder {
 
     public BuiltIndex build(Request request) {
         long started = System.nanoTime();
+        PhaseTimes times = new PhaseTimes();
         try (NpyMatrix vectors = NpyMatrix.open(request.embeddings())) {
-            List<IndexPlan> plans = plans(request.type(), request.factory(), vectors.rows(), vectors.dim(), request.target());
+            Plans chosen = plans(request, vectors.rows(), vectors.dim());
+            List<IndexPlan> plans = chosen.plans();
             List<String> tried = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
                 IndexPlan plan = plans.get(i);
                 try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
                     index.threads(request.threads());
                     if (index.info().isIvf()) JobProgress.report("train", i, plans.size(), 0, 1);
-                    long trained = train(index, vectors, plan.trainingRows());
+                    long trained = times.time("train", () -> train(index, vectors, plan.trainingRows()));
                     TrainingSample.reportSmall(index.info(), trained, vectors.file(), plan.factory());
                     int candidate = i;
-                    index.reserve(vectors.rows());
-                    vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> {
-                        index.add(chunk, n);
-                        JobProgress.report("add", candidate, plans.size(), from + n, vectors.rows());
+                    times.run("add", () -> {
+                        index.reserve(vectors.rows());
+                        vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> {
+                            index.add(chunk, n);
+                            JobProgress.report("add", candidate, plans.size(), from + n, vectors.rows());
+                        });
                     });
                     if (index.info().isIvf()) JobProgress.report("tune", i, plans.size(), 0, 1);
-                    NprobeTuner.Tuning tuning = nprobe(index, vectors, plan, request);
+                    NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request));
                     if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
-                    if (tuning == null || tuning.met()) return write(request, index, plan, trained, vectors, started);
+                    if (tuning == null || tuning.met()) return write(request, index, plan, trained, vectors, started, times, chosen.source());
                     LOG.info("event=ivfpq_candidate_short factory={} best=\"{}\"", plan.factory(), tuning.chosen());
                 }
             }
@@ -109,6 +117,22 @@ public final class IndexBuilder {
         if (factory != null) return List.of(IndexPlan.custom(type, factory, rows));
         if (type == IndexType.IVFPQ && target != null) return IndexRecipe.ivfpqCandidates(rows, dim, target.maxBytesPerVector());
         return List.of(IndexRecipe.plan(type, rows, dim));
+    }
+
+    /** As above, starting from the live index's code size when the request carries live settings that fit the data. */
+    static Plans plans(Request r, long rows, int dim) {
+        List<IndexPlan> all = plans(r.type(), r.factory(), rows, dim, r.target());
+        if (r.factory() != null) return new Plans(all, "operator");
+        if (r.type() != IndexType.IVFPQ || r.target() == null || r.live() == null || !r.live().fits(rows, dim)) return new Plans(all, "recipe");
+        List<IndexPlan> fromLive = IndexRecipe.fromLive(all, r.live().factory());
+        if (fromLive.isEmpty()) return new Plans(all, "recipe");
+        if (fromLive.size() < all.size()) {
+            LOG.info("event=build_plan_from_live embeddings={} live_generation={} live_factory={} live_ntotal={} ntotal={} tried={} skipped={} "
+                    + "reason=\"the live index of this key needed this code size on data of this shape; coarser codes are tried with --explore\"",
+                    r.embeddings(), r.live().generationId(), r.live().factory(), r.live().ntotal(), rows,
+                    fromLive.stream().map(IndexPlan::factory).toList(), all.subList(0, all.size() - fromLive.size()).stream().map(IndexPlan::factory).toList());
+        }
+        return new Plans(fromLive, "live");
     }
 
     /** Sets nprobe: fixed, tuned against the target (returned), or the plan's. Null when nothing was tuned. */
@@ -133,15 +157,21 @@ public final class IndexBuilder {
         }
     }
 
-    private static BuiltIndex write(Request request, Index index, IndexPlan plan, long trained, NpyMatrix vectors, long started)
-            throws IOException {
-        DurableFiles.replace(request.output(), index::write);
-        double seconds = (System.nanoTime() - started) / 1e9;
+    private static BuiltIndex write(Request request, Index index, IndexPlan plan, long trained, NpyMatrix vectors, long started,
+                                    PhaseTimes times, String planSource) throws IOException {
+        times.time("write", () -> {
+            DurableFiles.replace(request.output(), index::write);
+            return null;
+        });
+        String sha256 = times.time("hash", () -> Sha256.of(request.output()));
+        String embeddingsSha256 = request.embeddingsSha256() != null ? request.embeddingsSha256()
+                : times.time("hash", () -> Sha256.of(vectors.file()));
+        double seconds = (System.nanoTime() - started) / 1e9; // everything, the checksums included
         var info = index.info();
-        return new BuiltIndex(request.output(), Sha256.of(request.output()), Files.size(request.output()), index.dimension(),
+        return new BuiltIndex(request.output(), sha256, Files.size(request.output()), index.dimension(),
                 index.ntotal(), plan.factory(), plan.metric(), (int) Math.max(0, info.nlist()), (int) Math.max(0, info.nprobe()),
-                Math.max(0, info.pqM()), trained, seconds, ProcessMemory.peakRssBytes(), vectors.file(),
-                request.embeddingsSha256() != null ? request.embeddingsSha256() : Sha256.of(vectors.file()));
+                Math.max(0, info.pqM()), trained, seconds, ProcessMemory.peakRssBytes(), vectors.file(), embeddingsSha256,
+                times.snapshot(), planSource);
     }
 
     /** Adds every vector, checked and in chunks straight from the mapping; room is reserved first where that helps. */

@@ -49,6 +49,20 @@ public final class IndexRecipe {
         return plans;
     }
 
+    /**
+     * The candidates from the live index's code size on: on data of the same shape the coarser codes
+     * already fell short of the target (the recall plateau is the code's, no nprobe lifts it), so trying
+     * them again costs a whole train, fill and tune each for nothing. Empty when the live code is not among
+     * the candidates (the budget or the dimension changed): the caller then tries them all.
+     */
+    public static List<IndexPlan> fromLive(List<IndexPlan> candidates, String liveFactory) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("PQ(\\d+)").matcher(liveFactory == null ? "" : liveFactory);
+        if (!m.find()) return List.of();
+        int liveM = Integer.parseInt(m.group(1));
+        if (candidates.stream().noneMatch(p -> p.pqM() == liveM)) return List.of();
+        return candidates.stream().filter(p -> p.pqM() >= liveM).toList();
+    }
+
     static IndexPlan ivfpq(long n, int d) {
         return ivfpq(n, d, DIMS_PER_SUBQUANTIZER[0]);
     }

@@ -51,6 +51,10 @@ final class RebuildCliCommand implements Callable<Integer> {
             "Refused by the trigger while rebuild.require_validation_pass is true."})
     boolean skipValidation;
 
+    @Option(names = "--explore", description = {"IVF-PQ: try every code size of the recipe, coarsest first, as the first build of an",
+            "index does; without it a rebuild starts from the live index's settings when the data kept its shape."})
+    boolean explore;
+
     @Option(names = "--skip-backup", description = {"Deploy without a backup of the replaced set (the original system's option).",
             "Refused while deploy.backup_before_deploy is true: that setting promises a restore point for every replaced set."})
     boolean skipBackup;
@@ -65,6 +69,7 @@ final class RebuildCliCommand implements Callable<Integer> {
         if (skipBackup) spec.commandLine().getOut().println("--skip-backup: backups are already off (deploy.backup_before_deploy = false)");
         RebuildCommand command = command(Horizon.parseList(horizons), IndexType.parseList(types), force, reason);
         command.setSkipValidation(skipValidation);
+        command.setExplore(explore);
         KafkaSettings kafka = Connection.reachableKafka(c);
         PrintWriter out = spec.commandLine().getOut();
         Duration timeout = Duration.ofMinutes(timeoutMinutes != null ? timeoutMinutes : c.rebuild().maxRebuildTimeMinutes());

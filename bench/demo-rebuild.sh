@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A demo rebuild, request -> deployed, two ways on one running system (the demo data at production sizes,
+# 8 indices, a live generation present), alternated ROUNDS times, the order swapped every round:
+#   live     the default since issue 13: IVF-PQ starts from the live index's code size
+#   explore  `rebuild --explore`: every candidate of the recipe, coarsest first (what every rebuild did before)
+#   bench/demo-rebuild.sh   after `make build`; ROUNDS=3
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/env.sh"
+fr="$root/bin/faiss-rebuild"
+data="$root/bench/data/demo-rebuild"
+mkdir -p "$data"
+[ -f "$data/embeddings/embeddings_48h.npy" ] || "$fr" generate-embeddings --out "$data/embeddings" >/dev/null
+cat > "$data/config.json" <<'JSON'
+{"scheduler": {"enabled": false}, "monitoring": {"health_check_port": 0, "metrics_port": 0}}
+JSON
+args=(--data-dir "$data" --config "$data/config.json")
+FAISS_REBUILD_LOG_LEVEL=INFO "$fr" up "${args[@]}" > "$data/up.log" 2>&1 &
+up=$!
+trap 'kill $up 2>/dev/null; wait $up 2>/dev/null || true' EXIT
+for _ in $(seq 1 180); do grep -q "faiss-rebuild is up" "$data/up.log" && break; sleep 1; done
+grep -q "faiss-rebuild is up" "$data/up.log" || { echo "up did not start; see $data/up.log" >&2; exit 1; }
+
+rebuild() {  # prints the seconds from request to deployed
+  local t0 t1
+  t0=$(date +%s.%N)
+  FAISS_REBUILD_LOG_LEVEL=WARN "$fr" rebuild --force --wait "$@" "${args[@]}" > "$data/last-rebuild.txt" 2>&1 \
+    || { echo "rebuild $* failed:" >&2; cat "$data/last-rebuild.txt" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}'
+}
+
+echo "first rebuild (makes the live generation): $(rebuild --explore) s"
+printf '%-6s %10s %10s %8s\n' round live_s explore_s ratio
+ratios=()
+for r in $(seq 1 "${ROUNDS:-3}"); do
+  if (( r % 2 )); then l=$(rebuild); e=$(rebuild --explore); else e=$(rebuild --explore); l=$(rebuild); fi
+  ratio=$(awk -v a="$l" -v b="$e" 'BEGIN {printf "%.3f", a / b}')
+  ratios+=("$ratio")
+  printf '%-6s %10.1f %10.1f %8s\n' "$r" "$l" "$e" "$ratio"
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+echo "median ratio live/explore: $median (below 0.65 is the issue's 35 % faster)"
+grep -o 'event=build_succeeded.*index=[^ ]*ivfpq factory=[^ ]* plan_source=[^ ]*.*phases="[^"]*"' "$data/up.log" | tail -8 \
+  | sed -E 's/.*index=([^ ]*) factory=([^ ]*) plan_source=([^ ]*).* phases="([^"]*)".*/  \1 \2 \3 \4/'
