@@ -49,6 +49,7 @@ public final class BuildStep implements EventProcessor {
     private final BuildRunner runner;
     private final Supervisions supervision;
     private volatile java.util.function.Consumer<Outgoing> progress = o -> { };
+    private volatile double incrementalMaxGrowth = -1;
 
     /**
      * @param runner where builds run: a child process per build in the worker ({@link ChildProcessBuildRunner})
@@ -69,6 +70,12 @@ public final class BuildStep implements EventProcessor {
     /** Where the running builds' progress goes (advisory events, published outside the transaction of the result). */
     public BuildStep withProgress(java.util.function.Consumer<Outgoing> sink) {
         this.progress = sink;
+        return this;
+    }
+
+    /** {@code rebuild.incremental_max_growth}: appended files up to this share of new rows are built from the live index. */
+    public BuildStep withIncrementalMaxGrowth(double share) {
+        this.incrementalMaxGrowth = share > 0 ? share : -1;
         return this;
     }
 
@@ -122,7 +129,7 @@ public final class BuildStep implements EventProcessor {
         BuildOutcome outcome;
         try {
             outcome = runner.run(new IndexBuilder.Request(embeddings, key.type(), request.getFactory(), 0, output, threads, target,
-                    source.sha256(), live(request, key)), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString())
+                    source.sha256(), live(request, key), request.getFull() ? -1 : incrementalMaxGrowth), request.getRebuildId() + "/" + key, supervision.start(request.getRebuildId(), key.toString())
                     .memoryLimit(allowance(admitted.bytes(), source.size(), threads)).onProgress(progressOf(request, key)));
         } finally {
             supervision.done(request.getRebuildId(), key.toString());
@@ -134,9 +141,9 @@ public final class BuildStep implements EventProcessor {
         return switch (outcome) {
             case BuildOutcome.Built b -> {
                 BuiltIndex i = b.index();
-                LOG.info("event=build_succeeded rebuild={} index={} factory={} plan_source={} ntotal={} d={} seconds={} phases=\"{}\" "
+                LOG.info("event=build_succeeded rebuild={} index={} kind={} factory={} plan_source={} ntotal={} d={} seconds={} phases=\"{}\" "
                                 + "size_bytes={} memory_peak_bytes={} cpu_seconds={} process_seconds={}", request.getRebuildId(), key,
-                        i.factory(), i.planSource(), i.ntotal(), i.dimension(), String.format("%.2f", i.buildSeconds()),
+                        i.buildKind(), i.factory(), i.planSource(), i.ntotal(), i.dimension(), String.format("%.2f", i.buildSeconds()),
                         PhaseTimes.format(i.phaseSeconds()), i.sizeBytes(), u.peakRssBytes(), String.format("%.2f", u.cpuSeconds()),
                         String.format("%.2f", u.wallSeconds()));
                 yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, i)));
@@ -196,6 +203,7 @@ public final class BuildStep implements EventProcessor {
                 .setEmbeddingsPath(ConfinedPaths.relative(embeddingsDir, b.embeddings())).setEmbeddingsSha256(b.embeddingsSha256())
                 .setEmbeddingsRows(b.ntotal()).setBuiltAt(Instant.now()).setSkipValidation(r.getSkipValidation())
                 .setPhaseSeconds(java.util.Map.copyOf(b.phaseSeconds())).setPlanSource(b.planSource())
+                .setBuildKind(b.buildKind()).setRowsSha256(b.rowsSha256())
                 .build();
     }
 

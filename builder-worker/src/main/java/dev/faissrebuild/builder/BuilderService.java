@@ -28,7 +28,7 @@ public final class BuilderService {
                 ChildProcessBuildRunner.sameJvm(), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
                         rt.onClose(Cancellations.follow(rt.kafka(), "builder"))));
         EventPublisher progress = rt.onClose(new EventPublisher(rt.kafka(), "builder-progress"));
-        step.withProgress(o -> progress.publishAsync(o));
+        step.withProgress(o -> progress.publishAsync(o)).withIncrementalMaxGrowth(c.rebuild().incrementalMaxGrowth());
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + rt.instanceId()));
     }

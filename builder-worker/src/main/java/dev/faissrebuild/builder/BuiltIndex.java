@@ -10,14 +10,17 @@ import java.nio.file.Path;
  * @param peakRssBytes the building process's resident-memory high-water mark after the build
  * @param phaseSeconds where buildSeconds went: train, add, tune, write, hash
  * @param planSource recipe (every candidate), live (from the live index's settings) or operator (a factory string)
+ * @param buildKind full, or incremental (the live index plus the appended rows)
+ * @param rowsSha256 sha256 of the embeddings' vector data (header left out), for the next rebuild's append check
  */
 public record BuiltIndex(Path path, String sha256, long sizeBytes, int dimension, long ntotal, String factory, Metric metric,
                          int nlist, int nprobe, int pqM, long trainingRows, double buildSeconds, long peakRssBytes,
-                         Path embeddings, String embeddingsSha256, java.util.Map<String, Double> phaseSeconds, String planSource) {
+                         Path embeddings, String embeddingsSha256, java.util.Map<String, Double> phaseSeconds, String planSource,
+                         String buildKind, String rowsSha256) {
 
     /** The same, with the peak measured at the end of the whole build (the process's, when it ran nothing else). */
     public BuiltIndex withPeakRssBytes(long bytes) {
         return new BuiltIndex(path, sha256, sizeBytes, dimension, ntotal, factory, metric, nlist, nprobe, pqM, trainingRows, buildSeconds,
-                bytes, embeddings, embeddingsSha256, phaseSeconds, planSource);
+                bytes, embeddings, embeddingsSha256, phaseSeconds, planSource, buildKind, rowsSha256);
     }
 }

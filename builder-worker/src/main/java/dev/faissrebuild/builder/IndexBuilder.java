@@ -53,16 +53,18 @@ public final class IndexBuilder {
      * @param nprobe a fixed nprobe, or 0 to tune it (or, without a target, take the plan's)
      * @param target recall target for tuning, or null not to tune
      * @param embeddingsSha256 the input's checksum when the caller took it at the start (the worker does), else null to compute it
-     * @param live the live index's settings for this key when the data kept its shape (the IVF-PQ search starts there), else null
+     * @param live the live index of this key, or null: the IVF-PQ search starts from its settings when the data kept its shape,
+     *     and a file that only grew by appending is built from it (see {@link Increments})
+     * @param incrementalMaxGrowth the largest share of appended rows built incrementally; negative: never (--full)
      */
     public record Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target,
-                          String embeddingsSha256, LiveSettings live) {
+                          String embeddingsSha256, LiveSettings live, double incrementalMaxGrowth) {
         public Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads) {
-            this(embeddings, type, factory, nprobe, output, threads, null, null, null);
+            this(embeddings, type, factory, nprobe, output, threads, null, null, null, -1);
         }
 
         public Request(Path embeddings, IndexType type, String factory, int nprobe, Path output, int threads, Target target) {
-            this(embeddings, type, factory, nprobe, output, threads, target, null, null);
+            this(embeddings, type, factory, nprobe, output, threads, target, null, null, -1);
         }
     }
 
@@ -80,6 +82,15 @@ public final class IndexBuilder {
         long started = System.nanoTime();
         PhaseTimes times = new PhaseTimes();
         try (NpyMatrix vectors = NpyMatrix.open(request.embeddings())) {
+            long liveRows = request.live() == null ? 0 : request.live().ntotal();
+            RowsDigest rows = times.time("hash", () -> RowsDigest.of(vectors, liveRows));
+            String refusal = Increments.refusal(request, vectors.rows(), vectors.dim(), rows.prefix());
+            if (refusal == null) {
+                var built = incremental(request, vectors, rows, times, started);
+                if (built != null) return built;
+            } else if (request.live() != null) {
+                LOG.info("event=incremental_not_used embeddings={} reason=\"{}\"", request.embeddings(), refusal);
+            }
             Plans chosen = plans(request, vectors.rows(), vectors.dim());
             List<IndexPlan> plans = chosen.plans();
             List<String> tried = new ArrayList<>();
@@ -101,7 +112,9 @@ public final class IndexBuilder {
                     if (index.info().isIvf()) JobProgress.report("tune", i, plans.size(), 0, 1);
                     NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request));
                     if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
-                    if (tuning == null || tuning.met()) return write(request, index, plan, trained, vectors, started, times, chosen.source());
+                    if (tuning == null || tuning.met()) {
+                        return write(request, index, plan, trained, vectors, started, times, chosen.source(), Increments.FULL, rows.all());
+                    }
                     LOG.info("event=ivfpq_candidate_short factory={} best=\"{}\"", plan.factory(), tuning.chosen());
                 }
             }
@@ -109,6 +122,40 @@ public final class IndexBuilder {
                     request.target().maxBytesPerVector(), request.target().k(), request.target().recall(), String.join("; ", tried)));
         } catch (IOException e) {
             throw new UncheckedIOException(DiskErrors.describe(e, request.output()), e);
+        }
+    }
+
+    /**
+     * The live index, its training kept, plus the rows appended since: no k-means, no PQ training. The
+     * nprobe is tuned again on the grown data's newest rows (new to the quantizers, as the gates' are);
+     * when it cannot reach the target the quantizers no longer fit the data, and the caller trains afresh.
+     *
+     * @return the built index, or null when the recall target was not reached (a full build follows)
+     */
+    private static BuiltIndex incremental(Request r, NpyMatrix vectors, RowsDigest rows, PhaseTimes times, long started) throws IOException {
+        LiveSettings live = r.live();
+        IndexPlan plan = IndexPlan.custom(r.type(), live.factory(), 0);
+        try (Index index = times.time("read", () -> Index.read(live.file()))) {
+            index.threads(r.threads());
+            long from = live.ntotal();
+            times.run("add", () -> {
+                index.reserve(vectors.rows());
+                for (long at = from; at < vectors.rows(); at += ADD_CHUNK_ROWS) {
+                    long n = Math.min(ADD_CHUNK_ROWS, vectors.rows() - at);
+                    vectors.requireFinite(at, n);
+                    index.add(vectors.rows(at, n), n);
+                    JobProgress.report("add", 0, 1, at + n - from, vectors.rows() - from);
+                }
+            });
+            NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, r));
+            if (tuning != null && !tuning.met()) {
+                LOG.info("event=incremental_fell_short embeddings={} factory={} best=\"{}\" then=full_build", r.embeddings(), live.factory(),
+                        tuning.chosen());
+                return null;
+            }
+            LOG.info("event=incremental_build embeddings={} live_generation={} live_rows={} added_rows={} factory={}", r.embeddings(),
+                    live.generationId(), from, vectors.rows() - from, live.factory());
+            return write(r, index, plan, 0, vectors, started, times, "live", Increments.INCREMENTAL, rows.all());
         }
     }
 
@@ -158,7 +205,7 @@ public final class IndexBuilder {
     }
 
     private static BuiltIndex write(Request request, Index index, IndexPlan plan, long trained, NpyMatrix vectors, long started,
-                                    PhaseTimes times, String planSource) throws IOException {
+                                    PhaseTimes times, String planSource, String kind, String rowsSha256) throws IOException {
         times.time("write", () -> {
             DurableFiles.replace(request.output(), index::write);
             return null;
@@ -171,7 +218,7 @@ public final class IndexBuilder {
         return new BuiltIndex(request.output(), sha256, Files.size(request.output()), index.dimension(),
                 index.ntotal(), plan.factory(), plan.metric(), (int) Math.max(0, info.nlist()), (int) Math.max(0, info.nprobe()),
                 Math.max(0, info.pqM()), trained, seconds, ProcessMemory.peakRssBytes(), vectors.file(), embeddingsSha256,
-                times.snapshot(), planSource);
+                times.snapshot(), planSource, kind, rowsSha256);
     }
 
     /** Adds every vector, checked and in chunks straight from the mapping; room is reserved first where that helps. */

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where a build's time goes, phase by phase (train, add, tune, write, hash), summed over the candidates it tried. */
+/** Where a build's time goes, phase by phase (read, train, add, tune, write, hash), summed over the candidates it tried. */
 final class PhaseTimes {
     /** A phase's work; it may fail with an IOException (writing, hashing). */
     @FunctionalInterface
@@ -39,7 +39,7 @@ final class PhaseTimes {
     /** {@code train=1.20 add=0.31 …} for a log line. */
     static String format(Map<String, Double> seconds) {
         StringBuilder sb = new StringBuilder();
-        for (String phase : new String[] {"train", "add", "tune", "write", "hash"}) {
+        for (String phase : new String[] {"read", "train", "add", "tune", "write", "hash"}) {
             Double s = seconds.get(phase);
             if (s != null) sb.append(sb.isEmpty() ? "" : " ").append(phase).append('=').append(String.format("%.2f", s));
         }

@@ -65,6 +65,6 @@ class LivePlanTest {
     }
 
     private IndexBuilder.Request request(Path npy, IndexType type, String factory, LiveSettings live) {
-        return new IndexBuilder.Request(npy, type, factory, 0, dir.resolve(type.code() + ".faiss"), 2, TARGET, null, live);
+        return new IndexBuilder.Request(npy, type, factory, 0, dir.resolve(type.code() + ".faiss"), 2, TARGET, null, live, -1);
     }
 }

@@ -55,6 +55,10 @@ final class RebuildCliCommand implements Callable<Integer> {
             "index does; without it a rebuild starts from the live index's settings when the data kept its shape."})
     boolean explore;
 
+    @Option(names = "--full", description = {"Train every index afresh, even where the embeddings only grew by appending",
+            "(by default such a file is built incrementally: the live index plus the new rows, see rebuild.incremental_max_growth)."})
+    boolean full;
+
     @Option(names = "--skip-backup", description = {"Deploy without a backup of the replaced set (the original system's option).",
             "Refused while deploy.backup_before_deploy is true: that setting promises a restore point for every replaced set."})
     boolean skipBackup;
@@ -70,6 +74,7 @@ final class RebuildCliCommand implements Callable<Integer> {
         RebuildCommand command = command(Horizon.parseList(horizons), IndexType.parseList(types), force, reason);
         command.setSkipValidation(skipValidation);
         command.setExplore(explore);
+        command.setFull(full);
         KafkaSettings kafka = Connection.reachableKafka(c);
         PrintWriter out = spec.commandLine().getOut();
         Duration timeout = Duration.ofMinutes(timeoutMinutes != null ? timeoutMinutes : c.rebuild().maxRebuildTimeMinutes());

@@ -56,10 +56,11 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             out.printf("live generation: %s (age %s, rebuild %s, trigger %s)%n", r.live().generationId(), age(r.live().ageSeconds()),
                     r.live().rebuildId(), r.live().trigger().toLowerCase());
-            Table t = new Table("index", "file", "ntotal", "factory", "nprobe", "recall@k", "p99 ms", "size MB", "rebuilt");
+            Table t = new Table("index", "file", "ntotal", "factory", "nprobe", "recall@k", "p99 ms", "size MB", "rebuilt", "build");
             for (GenerationManifest.Entry e : r.live().files()) {
                 t.row(e.indexKey(), e.fileName(), e.ntotal(), e.factory(), e.nprobe() > 0 ? e.nprobe() : "-", fmt(e.recallAtK(), "%.4f"),
-                        fmt(e.latencyP99Ms(), "%.3f"), String.format("%.2f", e.sizeBytes() / 1e6), e.rebuilt() ? "yes" : "no");
+                        fmt(e.latencyP99Ms(), "%.3f"), String.format("%.2f", e.sizeBytes() / 1e6), e.rebuilt() ? "yes" : "no",
+                        e.build() == null ? "-" : e.build().kind());
             }
             t.print(out);
         }

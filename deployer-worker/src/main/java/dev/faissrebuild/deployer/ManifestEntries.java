@@ -28,13 +28,13 @@ public final class ManifestEntries {
         return new GenerationManifest.Entry(key.toString(), key.fileName(), b.getSha256(), b.getSizeBytes(), b.getDimension(),
                 b.getNtotal(), b.getFactory(), b.getMetric(), b.getNlist(), nprobe, f == null ? null : f.getRecallAtK(),
                 f == null ? null : f.getOneRecallAt1(), f == null ? null : f.getLatencyP99Ms(), b.getEmbeddingsPath(),
-                b.getEmbeddingsSha256(), b.getRebuildId(), true, note);
+                b.getEmbeddingsSha256(), b.getRebuildId(), true, note, new GenerationManifest.Build(b.getBuildKind(), b.getRowsSha256()));
     }
 
     public static GenerationManifest.Entry carriedOver(GenerationManifest.Entry e) {
         return new GenerationManifest.Entry(e.indexKey(), e.fileName(), e.sha256(), e.sizeBytes(), e.dimension(), e.ntotal(),
                 e.factory(), e.metric(), e.nlist(), e.nprobe(), e.recallAtK(), e.oneRecallAt1(), e.latencyP99Ms(),
-                e.embeddingsPath(), e.embeddingsSha256(), e.builtInRebuild(), false, e.validationNote());
+                e.embeddingsPath(), e.embeddingsSha256(), e.builtInRebuild(), false, e.validationNote(), e.build());
     }
 
     static DeployedFile deployedFile(GenerationManifest.Entry e) {

@@ -63,12 +63,12 @@ public final class RebuildPlanner {
     public Plan command(RebuildCommand c) {
         List<IndexKey> keys = select(c.getHorizons(), c.getIndexTypes());
         TriggerType trigger = c.getTrigger() == TriggerType.API ? TriggerType.API : TriggerType.MANUAL;
-        return plan(keys, new Ask(trigger, c.getRequestedBy(), c.getCommandId(), c.getForce(), true, c.getSkipValidation(), c.getExplore()));
+        return plan(keys, new Ask(trigger, c.getRequestedBy(), c.getCommandId(), c.getForce(), true, c.getSkipValidation(), c.getExplore(), c.getFull()));
     }
 
     public Plan embeddingsUpdated(EmbeddingsUpdated e) {
         // answered like a command (CommandResult under its event id), so the upstream hears what became of it
-        return plan(select(e.getHorizons(), List.of()), new Ask(TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), e.getEventId(), false, false, false, false));
+        return plan(select(e.getHorizons(), List.of()), new Ask(TriggerType.EMBEDDINGS_UPDATED, e.getProducedBy(), e.getEventId(), false, false, false, false, false));
     }
 
     /**
@@ -86,15 +86,15 @@ public final class RebuildPlanner {
             configured.forEach(k -> skipped.put(k, why));
             return new Plan(null, List.of(), Map.of(), skipped, List.of(), until.get());
         }
-        return plan(configured, new Ask(TriggerType.SCHEDULED, "scheduler", null, false, false, false, false));
+        return plan(configured, new Ask(TriggerType.SCHEDULED, "scheduler", null, false, false, false, false, false));
     }
 
     /**
      * Who asks, and how: {@code commandId} is answered with a CommandResult; {@code answer} adds operator
-     * hints to skip reasons; {@code skipValidation} travels to the validator with each request, {@code explore} to the builder.
+     * hints to skip reasons; {@code skipValidation} travels to the validator with each request, {@code explore} and {@code full} to the builder.
      */
     private record Ask(TriggerType trigger, String by, String commandId, boolean force, boolean answer, boolean skipValidation,
-                       boolean explore) {}
+                       boolean explore, boolean full) {}
 
     private Plan plan(List<IndexKey> keys, Ask ask) {
         Instant now = clock.instant();
@@ -119,7 +119,7 @@ public final class RebuildPlanner {
                     .setRebuildId(rebuildId).setIndexKey(k.toString()).setHorizonHours(k.horizon().hours())
                     .setIndexType(k.type().code()).setTrigger(ask.trigger()).setCommandId(commandId).setRequestedBy(ask.by())
                     .setRequestedAt(now).setForce(force).setRebuildKeys(rebuildKeys).setFactory(null)
-                    .setSkipValidation(ask.skipValidation()).setExplore(ask.explore()).build()));
+                    .setSkipValidation(ask.skipValidation()).setExplore(ask.explore()).setFull(ask.full()).build()));
         }
         if (commandId != null) events.add(new Outgoing(Topics.COMMAND_RESULTS, commandId, result(commandId, accepted.isEmpty() ? null : rebuildId,
                 accepted, coalesced, skipped, now)));

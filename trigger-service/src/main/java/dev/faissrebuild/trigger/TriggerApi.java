@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 /**
  * The HTTP API of the trigger service, next to {@code /health}:
  * <ul>
- *   <li>{@code POST /api/rebuild} {@code {"horizons":[6,24], "index_types":["ivfpq"], "force":false, "explore":false, "requested_by":"…", "reason":"…"}}
+ *   <li>{@code POST /api/rebuild} {@code {"horizons":[6,24], "index_types":["ivfpq"], "force":false, "explore":false, "full":false, "requested_by":"…", "reason":"…"}}
  *       publishes a rebuild command and answers 202 with its {@code command_id};
  *   <li>{@code GET /api/commands/<id>}: what the trigger decided for it (404 until decided);
  *   <li>{@code DELETE /api/rebuilds/<id>} (optional body {@code {"index_keys":["24h/ivfpq"], "requested_by":"…", "reason":"…"}})
@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class TriggerApi {
-    static final Set<String> REBUILD_FIELDS = Set.of("horizons", "index_types", "force", "explore", "requested_by", "reason");
+    static final Set<String> REBUILD_FIELDS = Set.of("horizons", "index_types", "force", "explore", "full", "requested_by", "reason");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static final Set<String> CANCEL_FIELDS = Set.of("index_keys", "requested_by", "reason");
     static final Set<String> EMBEDDINGS_FIELDS = Set.of("horizons", "produced_by", "note");
@@ -137,7 +137,7 @@ public final class TriggerApi {
         List<Integer> horizons = req.listOrAll("horizons", h -> Horizon.parse(h).hours());
         List<String> types = req.listOrAll("index_types", t -> IndexType.parse(t).code());
         return RebuildCommand.newBuilder().setCommandId("c-" + UUID.randomUUID()).setHorizons(horizons == null ? List.of() : horizons)
-                .setIndexTypes(types == null ? List.of() : types).setForce(req.bool("force", false)).setExplore(req.bool("explore", false)).setTrigger(trigger)
+                .setIndexTypes(types == null ? List.of() : types).setForce(req.bool("force", false)).setExplore(req.bool("explore", false)).setFull(req.bool("full", false)).setTrigger(trigger)
                 .setRequestedBy(req.text("requested_by", "api")).setReason(req.text("reason", "")).setRequestedAt(Instant.now()).build();
     }
 

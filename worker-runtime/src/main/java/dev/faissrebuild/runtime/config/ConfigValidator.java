@@ -45,6 +45,9 @@ final class ConfigValidator {
         if (!(r.maxMemoryGb() >= 0 && r.maxMemoryGb() <= 1 << 20)) {
             problem("rebuild.max_memory_gb", r.maxMemoryGb(), "a number of GiB from 0 (no budget) to 1048576");
         }
+        if (!(r.incrementalMaxGrowth() >= 0 && r.incrementalMaxGrowth() <= 100)) {
+            problem("rebuild.incremental_max_growth", r.incrementalMaxGrowth(), "a share of rows from 0 (always a full build) to 100");
+        }
     }
 
     private void validation(FaissRebuildConfig.Validation v) {

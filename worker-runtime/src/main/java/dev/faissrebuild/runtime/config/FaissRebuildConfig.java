@@ -51,9 +51,12 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
      * @param requireValidationPass false: an index rejected by a quality gate (not {@code structure}) is deployed anyway, and said so
      * @param ivfpqMaxBytesPerVector memory budget of an IVF-PQ code; the recipe tries finer codes up to it
      * @param maxMemoryGb memory budget (GiB) of everything one builder process builds at once; 0 = no budget
+     * @param incrementalMaxGrowth an embeddings file that grew by appending at most this share of rows is built incrementally
+     *     (the live index plus the new rows, its training kept); 0 = always a full build
      */
     public record Rebuild(List<Integer> horizons, List<String> indexTypes, int maxWorkers, int threadsPerBuild,
-                          int maxRebuildTimeMinutes, boolean requireValidationPass, int ivfpqMaxBytesPerVector, double maxMemoryGb) {
+                          int maxRebuildTimeMinutes, boolean requireValidationPass, int ivfpqMaxBytesPerVector, double maxMemoryGb,
+                          double incrementalMaxGrowth) {
         /** Every configured (horizon, type) pair. */
         public List<IndexKey> keys() {
             return IndexKey.all(horizons.stream().map(Horizon::ofHours).toList(), indexTypes.stream().map(IndexType::parse).toList());

@@ -29,7 +29,15 @@ public record GenerationManifest(int formatVersion, String generationId, Instant
     public record Entry(String indexKey, String fileName, String sha256, long sizeBytes, int dimension, long ntotal,
                         String factory, String metric, int nlist, int nprobe, Double recallAtK, Double oneRecallAt1,
                         Double latencyP99Ms, String embeddingsPath, String embeddingsSha256, String builtInRebuild,
-                        boolean rebuilt, String validationNote) {
+                        boolean rebuilt, String validationNote, Build build) {
+
+        /** Before build records existed (older manifests read the same way: null). */
+        public Entry(String indexKey, String fileName, String sha256, long sizeBytes, int dimension, long ntotal, String factory,
+                     String metric, int nlist, int nprobe, Double recallAtK, Double oneRecallAt1, Double latencyP99Ms,
+                     String embeddingsPath, String embeddingsSha256, String builtInRebuild, boolean rebuilt, String validationNote) {
+            this(indexKey, fileName, sha256, sizeBytes, dimension, ntotal, factory, metric, nlist, nprobe, recallAtK, oneRecallAt1,
+                    latencyP99Ms, embeddingsPath, embeddingsSha256, builtInRebuild, rebuilt, validationNote, null);
+        }
 
         /** A file that passed every gate. */
         public Entry(String indexKey, String fileName, String sha256, long sizeBytes, int dimension, long ntotal, String factory,
@@ -39,6 +47,12 @@ public record GenerationManifest(int formatVersion, String generationId, Instant
                     latencyP99Ms, embeddingsPath, embeddingsSha256, builtInRebuild, rebuilt, null);
         }
     }
+
+    /**
+     * How a file was built: {@code kind} full or incremental; {@code rowsSha256} the sha256 of its
+     * embeddings' vector data (header left out), which the next rebuild compares with the head of a grown file.
+     */
+    public record Build(String kind, String rowsSha256) {}
 
     public Optional<Entry> entry(String indexKey) {
         return files.stream().filter(e -> e.indexKey().equals(indexKey)).findFirst();
