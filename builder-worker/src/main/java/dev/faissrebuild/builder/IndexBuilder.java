@@ -140,12 +140,10 @@ public final class IndexBuilder {
             long from = live.ntotal();
             times.run("add", () -> {
                 index.reserve(vectors.rows());
-                for (long at = from; at < vectors.rows(); at += ADD_CHUNK_ROWS) {
-                    long n = Math.min(ADD_CHUNK_ROWS, vectors.rows() - at);
-                    vectors.requireFinite(at, n);
-                    index.add(vectors.rows(at, n), n);
+                vectors.forEachChunk(from, ADD_CHUNK_ROWS, (at, n, chunk) -> {
+                    index.add(chunk, n);
                     JobProgress.report("add", 0, 1, at + n - from, vectors.rows() - from);
-                }
+                });
             });
             NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, r));
             if (tuning != null && !tuning.met()) {

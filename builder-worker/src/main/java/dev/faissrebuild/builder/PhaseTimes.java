@@ -19,7 +19,7 @@ final class PhaseTimes {
         try {
             return work.run();
         } finally {
-            seconds.merge(phase, (System.nanoTime() - t0) / 1e9, Double::sum);
+            since(phase, t0);
         }
     }
 
@@ -28,8 +28,12 @@ final class PhaseTimes {
         try {
             work.run();
         } finally {
-            seconds.merge(phase, (System.nanoTime() - t0) / 1e9, Double::sum);
+            since(phase, t0);
         }
+    }
+
+    private void since(String phase, long t0) {
+        seconds.merge(phase, (System.nanoTime() - t0) / 1e9, Double::sum);
     }
 
     Map<String, Double> snapshot() {

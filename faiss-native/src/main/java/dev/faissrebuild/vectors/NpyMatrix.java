@@ -120,8 +120,13 @@ public final class NpyMatrix implements AutoCloseable {
      * values first; only one chunk's pages need to be resident at a time.
      */
     public void forEachChunk(long chunkRows, ChunkConsumer consumer) {
+        forEachChunk(0, chunkRows, consumer);
+    }
+
+    /** As above, from row {@code firstRow} on (the rows appended since an index was built). */
+    public void forEachChunk(long firstRow, long chunkRows, ChunkConsumer consumer) {
         if (chunkRows < 1) throw new IllegalArgumentException("chunkRows must be >= 1");
-        for (long from = 0; from < rows(); from += chunkRows) {
+        for (long from = firstRow; from < rows(); from += chunkRows) {
             long count = Math.min(chunkRows, rows() - from);
             requireFinite(from, count);
             consumer.accept(from, count, rows(from, count));

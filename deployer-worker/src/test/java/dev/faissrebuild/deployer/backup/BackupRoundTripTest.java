@@ -113,6 +113,22 @@ class BackupRoundTripTest {
         assertThat(live.get("ntotal").asLong()).isEqualTo(g1.entry(key.toString()).orElseThrow().ntotal());
     }
 
+    /** The stored-block archive is still a .tar.gz to GNU tar and gunzip: an operator can open it without us. */
+    @Test
+    void gnuTarExtractsTheArchiveWithTheSameBytes() throws Exception {
+        GenerationManifest g1 = TestGenerations.deployAll(layout, "r20250601T020000Z-aaaaaa", T0, 1);
+        Path archive = backup(g1.generationId()).backup().archive();
+        Path out = Files.createDirectories(dir.resolve("untarred"));
+        Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", out.toString()).redirectErrorStream(true).start();
+        String said = new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(tar.waitFor()).as(said).isZero();
+        Path g1Dir = layout.generation(g1.generationId());
+        for (GenerationManifest.Entry e : g1.files()) {
+            assertThat(Sha256.of(out.resolve(e.fileName()))).as(e.fileName()).isEqualTo(Sha256.of(g1Dir.resolve(e.fileName())));
+        }
+        assertThat(out.resolve(BackupManifest.FILE_NAME)).isRegularFile();
+    }
+
     @Test
     void tamperedArchiveIsRefusedAndTheLiveSetStaysAsItWas() throws Exception {
         GenerationManifest g1 = TestGenerations.deployAll(layout, "r20250601T020000Z-aaaaaa", T0, 1);
