@@ -44,6 +44,17 @@ class IncrementalRebuildTest extends WithRunningSystem {
         assertThat(kinds()).containsOnly("full");
     }
 
+    @Test
+    void incrementalMaxGrowthZeroAlwaysBuildsInFull() throws Exception {
+        system = RunningSystem.start(dir, 1500, 16, "{\"rebuild\": {\"horizons\": [6], \"index_types\": [\"flatip\"], "
+                + "\"incremental_max_growth\": 0}, \"scheduler\": {\"enabled\": false}}", c -> c.withEphemeralPorts());
+        assertThat(system.rebuild("6", null).deployed()).isTrue();
+        rewrite(system.config.paths().embeddings().resolve("embeddings_6h.npy"), 1515, -1);
+        int before = builds().size();
+        assertThat(system.rebuild("6", null).deployed()).isTrue();
+        assertThat(builds().subList(before, builds().size())).extracting(IndexBuilt::getBuildKind).containsOnly("full");
+    }
+
     /** The current file's rows, then new ones up to {@code rows}; with {@code changedRow} >= 0 one old value changed too. */
     private void rewrite(Path file, int rows, int changedRow) throws Exception {
         Path extra = TestData.weatherLike(dir.resolve("extra.npy"), rows, 16, 99);
