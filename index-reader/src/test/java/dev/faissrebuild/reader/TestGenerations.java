@@ -118,7 +118,8 @@ final class TestGenerations {
         boolean exact = key.type().isExact();
         return new GenerationManifest.Entry(key.toString(), key.fileName(), Sha256.of(file), Files.size(file), DIM, BASE_ROWS + builtIn,
                 factory(key), "inner_product", exact ? 0 : NLIST, exact ? 0 : NPROBE, null, null, null, null, null,
-                "rebuild-" + builtIn, rebuilt);
+                "rebuild-" + builtIn, rebuilt, null,
+                new GenerationManifest.Build(builtIn == 0 ? "full" : "incremental", "0".repeat(64))); // as the deployer writes them now
     }
 
     private static String factory(IndexKey key) {
