@@ -200,6 +200,18 @@ int fr_index_d(void* idx) { return static_cast<faiss::Index*>(idx)->d; }
 int fr_index_metric(void* idx) { return static_cast<int>(static_cast<faiss::Index*>(idx)->metric_type); }
 int fr_index_is_trained(void* idx) { return static_cast<faiss::Index*>(idx)->is_trained ? 1 : 0; }
 
+// The stored vectors of a flat index (IndexFlat* and the other IndexFlatCodes): their bytes and count,
+// so the validator can compare them with the embeddings; -1 and null for any other index.
+int64_t fr_flat_codes(void* idx, void** data) {
+    auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(as_index(idx));
+    if (flat == nullptr) {
+        *data = nullptr;
+        return -1;
+    }
+    *data = flat->codes.data();
+    return static_cast<int64_t>(flat->codes.size());
+}
+
 int fr_write_index(void* idx, const char* path, char* err, size_t errlen) {
     return guarded(err, errlen, [&] { faiss::write_index(as_index(idx), path); });
 }

@@ -97,7 +97,8 @@ public final class BuildStep implements EventProcessor {
         EmbeddingsSnapshot source;
         BuildAdmission.Admitted admitted;
         try {
-            source = EmbeddingsSnapshot.take(embeddingsDir, embeddings, null); // before anything opens it: a FIFO would block the reader
+            // before anything opens it (a FIFO would block the reader); the build hashes it, in the read it makes anyway
+            source = EmbeddingsSnapshot.unhashed(embeddingsDir, embeddings);
             long[] shape = shape(embeddings);
             String noSpace = StagingSpace.problem(output, StagingSpace.fileBytes(IndexBuilder.plans(key.type(), request.getFactory(),
                     shape[0], (int) shape[1], target), shape[0], (int) shape[1]));
@@ -146,7 +147,7 @@ public final class BuildStep implements EventProcessor {
                         i.buildKind(), i.factory(), i.planSource(), i.ntotal(), i.dimension(), String.format("%.2f", i.buildSeconds()),
                         PhaseTimes.format(i.phaseSeconds()), i.sizeBytes(), u.peakRssBytes(), String.format("%.2f", u.cpuSeconds()),
                         String.format("%.2f", u.wallSeconds()));
-                yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, i)));
+                yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, i, source.identity())));
             }
             case BuildOutcome.Failed f -> failed(request, key, f.kind(), f.reason(), embeddings, u.wallSeconds());
         };
@@ -192,7 +193,7 @@ public final class BuildStep implements EventProcessor {
                 embeddingsDir.resolve(IndexKey.parse(r.getIndexKey()).embeddingsFileName()), 0);
     }
 
-    private IndexBuilt built(RebuildRequested r, BuiltIndex b) {
+    private IndexBuilt built(RebuildRequested r, BuiltIndex b, String identity) {
         return IndexBuilt.newBuilder()
                 .setRebuildId(r.getRebuildId()).setIndexKey(r.getIndexKey()).setRebuildKeys(r.getRebuildKeys()).setCommandId(r.getCommandId())
                 .setTrigger(r.getTrigger()).setRequestedAt(r.getRequestedAt())
@@ -203,7 +204,7 @@ public final class BuildStep implements EventProcessor {
                 .setEmbeddingsPath(ConfinedPaths.relative(embeddingsDir, b.embeddings())).setEmbeddingsSha256(b.embeddingsSha256())
                 .setEmbeddingsRows(b.ntotal()).setBuiltAt(Instant.now()).setSkipValidation(r.getSkipValidation())
                 .setPhaseSeconds(java.util.Map.copyOf(b.phaseSeconds())).setPlanSource(b.planSource())
-                .setBuildKind(b.buildKind()).setRowsSha256(b.rowsSha256())
+                .setBuildKind(b.buildKind()).setRowsSha256(b.rowsSha256()).setEmbeddingsIdentity(identity)
                 .build();
     }
 

@@ -52,7 +52,7 @@ public final class IndexBuilder {
      * @param factory an operator's factory string, or null for the recipe's
      * @param nprobe a fixed nprobe, or 0 to tune it (or, without a target, take the plan's)
      * @param target recall target for tuning, or null not to tune
-     * @param embeddingsSha256 the input's checksum when the caller took it at the start (the worker does), else null to compute it
+     * @param embeddingsSha256 the input's checksum when the caller has it, else null: computed beside the rows' digest, in the same read
      * @param live the live index of this key, or null: the IVF-PQ search starts from its settings when the data kept its shape,
      *     and a file that only grew by appending is built from it (see {@link Increments})
      * @param incrementalMaxGrowth the largest share of appended rows built incrementally; negative: never (--full)
@@ -83,7 +83,7 @@ public final class IndexBuilder {
         PhaseTimes times = new PhaseTimes();
         try (NpyMatrix vectors = NpyMatrix.open(request.embeddings())) {
             long liveRows = request.live() == null ? 0 : request.live().ntotal();
-            RowsDigest rows = times.time("hash", () -> RowsDigest.of(vectors, liveRows));
+            RowsDigest rows = times.time("hash", () -> RowsDigest.of(vectors, liveRows, request.embeddingsSha256() == null));
             String refusal = Increments.refusal(request, vectors.rows(), vectors.dim(), rows.prefix());
             if (refusal == null) {
                 var built = incremental(request, vectors, rows, times, started);
@@ -113,7 +113,7 @@ public final class IndexBuilder {
                     NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request));
                     if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
                     if (tuning == null || tuning.met()) {
-                        return write(request, index, plan, trained, vectors, started, times, chosen.source(), Increments.FULL, rows.all());
+                        return write(request, index, plan, trained, vectors, started, times, chosen.source(), Increments.FULL, rows);
                     }
                     LOG.info("event=ivfpq_candidate_short factory={} best=\"{}\"", plan.factory(), tuning.chosen());
                 }
@@ -153,7 +153,7 @@ public final class IndexBuilder {
             }
             LOG.info("event=incremental_build embeddings={} live_generation={} live_rows={} added_rows={} factory={}", r.embeddings(),
                     live.generationId(), from, vectors.rows() - from, live.factory());
-            return write(r, index, plan, 0, vectors, started, times, "live", Increments.INCREMENTAL, rows.all());
+            return write(r, index, plan, 0, vectors, started, times, "live", Increments.INCREMENTAL, rows);
         }
     }
 
@@ -203,20 +203,19 @@ public final class IndexBuilder {
     }
 
     private static BuiltIndex write(Request request, Index index, IndexPlan plan, long trained, NpyMatrix vectors, long started,
-                                    PhaseTimes times, String planSource, String kind, String rowsSha256) throws IOException {
+                                    PhaseTimes times, String planSource, String kind, RowsDigest rows) throws IOException {
         times.time("write", () -> {
             DurableFiles.replace(request.output(), index::write);
             return null;
         });
         String sha256 = times.time("hash", () -> Sha256.of(request.output()));
-        String embeddingsSha256 = request.embeddingsSha256() != null ? request.embeddingsSha256()
-                : times.time("hash", () -> Sha256.of(vectors.file()));
+        String embeddingsSha256 = request.embeddingsSha256() != null ? request.embeddingsSha256() : rows.file();
         double seconds = (System.nanoTime() - started) / 1e9; // everything, the checksums included
         var info = index.info();
         return new BuiltIndex(request.output(), sha256, Files.size(request.output()), index.dimension(),
                 index.ntotal(), plan.factory(), plan.metric(), (int) Math.max(0, info.nlist()), (int) Math.max(0, info.nprobe()),
                 Math.max(0, info.pqM()), trained, seconds, ProcessMemory.peakRssBytes(), vectors.file(), embeddingsSha256,
-                times.snapshot(), planSource, kind, rowsSha256);
+                times.snapshot(), planSource, kind, rows.all());
     }
 
     /** Adds every vector, checked and in chunks straight from the mapping; room is reserved first where that helps. */

@@ -4,18 +4,24 @@ import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.vectors.NpyMatrix;
 import java.lang.foreign.MemorySegment;
 import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * sha256 of an embeddings file's vector data, the {@code .npy} header left out (it holds the row count,
- * so it changes when rows are appended): of all rows, and of the first {@code prefixRows} in the same
- * pass. A grown file whose first N rows hash as the live index's rows did is an append.
+ * The embeddings' checksums, from one read of the file: sha256 of its vector data, the {@code .npy}
+ * header left out (it holds the row count, so it changes when rows are appended), of all rows and of
+ * the first {@code prefixRows}; and, when asked, sha256 of the whole file (the identity every event
+ * and manifest carries), on a second thread over the same mapped pages, so the two digests cost the
+ * wall time of one. A grown file whose first N rows hash as the live index's rows did is an append.
  *
  * @param prefix the digest of the first prefixRows rows; null when the file has fewer (or prefixRows is 0)
+ * @param file the whole file's digest; null when the caller had it already
  */
-record RowsDigest(String prefix, String all) {
+record RowsDigest(String prefix, String all, String file) {
     private static final long CHUNK = 1 << 22;
 
-    static RowsDigest of(NpyMatrix vectors, long prefixRows) {
+    static RowsDigest of(NpyMatrix vectors, long prefixRows, boolean wholeFile) {
+        CompletableFuture<String> whole = wholeFile ? CompletableFuture.supplyAsync(() -> Sha256.of(vectors.file())) : null;
         MessageDigest digest = Sha256.digest();
         MemorySegment data = vectors.segment();
         long prefixBytes = prefixRows > 0 && prefixRows <= vectors.rows() ? prefixRows * vectors.dim() * Float.BYTES : -1;
@@ -28,7 +34,15 @@ record RowsDigest(String prefix, String all) {
             at = end;
             if (at == prefixBytes) prefix = Sha256.hex(copy(digest));
         }
-        return new RowsDigest(prefix, Sha256.hex(digest));
+        return new RowsDigest(prefix, Sha256.hex(digest), whole == null ? null : join(whole));
+    }
+
+    private static String join(CompletableFuture<String> whole) {
+        try {
+            return whole.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     private static MessageDigest copy(MessageDigest d) {

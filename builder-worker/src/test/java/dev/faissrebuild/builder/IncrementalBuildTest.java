@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faissrebuild.faiss.Index;
 import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.testing.TestData;
 import dev.faissrebuild.vectors.NpyMatrix;
 import dev.faissrebuild.vectors.NpyWriter;
@@ -38,12 +39,14 @@ class IncrementalBuildTest {
     @Test
     void theRowsDigestOfAGrownFileStartsWithTheOldOne() {
         try (NpyMatrix o = NpyMatrix.open(old); NpyMatrix g = NpyMatrix.open(grown)) {
-            RowsDigest before = RowsDigest.of(o, 0);
-            RowsDigest after = RowsDigest.of(g, OLD);
+            RowsDigest before = RowsDigest.of(o, 0, true);
+            RowsDigest after = RowsDigest.of(g, OLD, false);
             assertThat(before.prefix()).isNull();
             assertThat(after.prefix()).as("the header (row count) is left out").isEqualTo(before.all());
             assertThat(after.all()).isNotEqualTo(before.all());
-            assertThat(RowsDigest.of(o, OLD + 1).prefix()).as("more rows asked than the file has").isNull();
+            assertThat(RowsDigest.of(o, OLD + 1, false).prefix()).as("more rows asked than the file has").isNull();
+            assertThat(before.file()).as("the whole file's digest, taken in the same read").isEqualTo(Sha256.of(old));
+            assertThat(after.file()).as("not asked for").isNull();
         }
     }
 

@@ -157,6 +157,24 @@ public final class Index implements AutoCloseable {
         return withHandle("is_trained", h -> (int) Shim.invoke(Shim.INDEX_IS_TRAINED, h)) == 1;
     }
 
+    /**
+     * Where the vectors a flat index stores first differ from {@code rows} (a byte offset), or -1 when
+     * they are the same bytes: an IndexFlat's search is exhaustive, so an index that holds exactly the
+     * embeddings is exact for them, proved by a memory compare instead of a brute-force search.
+     *
+     * @throws IllegalStateException when this is not a flat index
+     */
+    public long flatMismatch(MemorySegment rows) {
+        return withHandle("flat codes", h -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = arena.allocate(ADDRESS);
+                long bytes = (long) Shim.invoke(Shim.FLAT_CODES, h, out);
+                if (bytes < 0) throw new IllegalStateException(origin + " is not a flat index: it stores no vectors to compare");
+                return out.get(ADDRESS, 0).reinterpret(bytes).mismatch(rows);
+            }
+        });
+    }
+
     /** Writes the index with {@code faiss.write_index}; the file is a standard FAISS file. */
     public void write(Path file) {
         try (Arena arena = Arena.ofConfined()) {

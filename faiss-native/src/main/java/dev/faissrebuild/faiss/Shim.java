@@ -36,6 +36,7 @@ final class Shim {
     static final MethodHandle INDEX_D = handle("fr_index_d", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle INDEX_METRIC = handle("fr_index_metric", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle INDEX_IS_TRAINED = handle("fr_index_is_trained", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle FLAT_CODES = handle("fr_flat_codes", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
     static final MethodHandle WRITE_INDEX = fallible("fr_write_index", ADDRESS, ADDRESS);
     static final MethodHandle READ_INDEX = fallible("fr_read_index", ADDRESS, JAVA_INT, ADDRESS);
     static final MethodHandle SET_PARAM = fallible("fr_set_param", ADDRESS, ADDRESS, JAVA_DOUBLE);

@@ -27,6 +27,21 @@ class IndexTest {
     }
 
     @Test
+    void aFlatIndexStoresItsVectorsByteForByteAndSaysWhereTheyDiffer() {
+        float[] x = random(100, 16, 3);
+        try (Index index = Index.create(16, "Flat", Metric.INNER_PRODUCT); Index ivf = Index.create(16, "IVF4,Flat", Metric.INNER_PRODUCT)) {
+            index.add(x);
+            assertThat(index.flatMismatch(java.lang.foreign.MemorySegment.ofArray(x))).isEqualTo(-1);
+            float[] changed = x.clone();
+            changed[37 * 16 + 5] += 1e-3f;
+            assertThat(index.flatMismatch(java.lang.foreign.MemorySegment.ofArray(changed))).isEqualTo((37 * 16 + 5) * 4L);
+            assertThat(index.flatMismatch(java.lang.foreign.MemorySegment.ofArray(Arrays.copyOf(x, 99 * 16)))).isEqualTo(99 * 16 * 4L);
+            assertThatThrownBy(() -> ivf.flatMismatch(java.lang.foreign.MemorySegment.ofArray(x)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("not a flat index");
+        }
+    }
+
+    @Test
     void flatIndexReportsWhatItIs() {
         try (Index index = Index.create(16, "Flat", Metric.L2)) {
             index.add(random(100, 16, 1));

@@ -63,8 +63,10 @@ public final class ValidateStep implements EventProcessor {
         IndexKey key = checkedKey(in.key(), built);
         Candidate candidate;
         try {
+            // the staged file's checksum is verified once, by the deployer, before it publishes: a file changed after
+            // the build is refused there whatever the gates found
             candidate = new Candidate(built.getIndexKey(), key.type(), ConfinedPaths.resolve(indices.root(), built.getStagedPath()),
-                    built.getSha256(), ConfinedPaths.resolve(embeddingsDir, built.getEmbeddingsPath()), baseline(key, built));
+                    null, ConfinedPaths.resolve(embeddingsDir, built.getEmbeddingsPath()), baseline(key, built));
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);
         }
@@ -78,12 +80,13 @@ public final class ValidateStep implements EventProcessor {
     /**
      * The gates, on the embeddings the index was built from: the file must still have the builder's
      * sha256 when validation starts and must not change while it runs, or the figures would describe
-     * other data.
+     * other data. When it is still the very file the builder hashed (same machine, boot, inode, size and
+     * modification time) the builder's checksum is taken; otherwise it is hashed again.
      */
     private ValidationOutcome judge(Candidate candidate, IndexBuilt built) {
         EmbeddingsSnapshot source;
         try {
-            source = EmbeddingsSnapshot.take(embeddingsDir, candidate.embeddings(), null);
+            source = EmbeddingsSnapshot.take(embeddingsDir, candidate.embeddings(), built.getEmbeddingsSha256(), built.getEmbeddingsIdentity());
         } catch (IllegalArgumentException e) {
             return validator.refused(e.getMessage());
         }

@@ -13,6 +13,7 @@ import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.testing.PythonFaiss;
 import dev.faissrebuild.testing.TestData;
 import dev.faissrebuild.vectors.NpyMatrix;
+import dev.faissrebuild.vectors.NpyWriter;
 import dev.faissrebuild.vectors.RowSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,12 +201,43 @@ class IndexValidatorTest {
     @Test
     void aHeldOutQueryFileIsUsedWhenConfigured() throws Exception {
         Path queries = TestData.weatherLike(dir.resolve("heldout.npy"), 300, DIM, 99);
-        Path flat = build("flat2", embeddings, ROWS, "Flat", Metric.INNER_PRODUCT, 0);
-        ValidationOutcome o = new IndexValidator(settings(0.95).withQueriesFile(queries))
-                .validate(new Candidate("24h/flatip", IndexType.FLATIP, flat, null, embeddings));
+        Path ivf = build("ivf-queries", embeddings, ROWS, "IVF64,PQ8np", Metric.INNER_PRODUCT, 64);
+        ValidationOutcome o = new IndexValidator(settings(0.0).withQueriesFile(queries))
+                .validate(new Candidate("24h/ivfpq", IndexType.IVFPQ, ivf, null, embeddings));
         assertThat(o).isInstanceOf(ValidationOutcome.Validated.class);
         assertThat(o.figures().queries()).isEqualTo(300);
         assertThat(gate(o, "search_sanity").detail()).doesNotContain("found itself");
-        assertThat(List.of(o.figures().recallAtK())).containsExactly(1.0);
+        assertThat(gate(o, "recall").detail()).contains("the query file heldout.npy");
+        // a flat index is proved exact whatever the queries: the query file changes nothing for it
+        Path flat = build("flat2", embeddings, ROWS, "Flat", Metric.INNER_PRODUCT, 0);
+        ValidationOutcome exact = new IndexValidator(settings(0.95).withQueriesFile(queries))
+                .validate(new Candidate("24h/flatip", IndexType.FLATIP, flat, null, embeddings));
+        assertThat(List.of(exact.figures().recallAtK())).containsExactly(1.0);
+        assertThat(gate(exact, "recall").detail()).contains("byte for byte");
+    }
+
+    @Test
+    void aFlatIndexOfOtherVectorsIsRejectedNamingTheFirstRowThatDiffers() throws Exception {
+        Path other = dir.resolve("other.npy");
+        float[] data = new float[ROWS * DIM];
+        try (NpyMatrix x = NpyMatrix.open(embeddings)) {
+            for (int i = 0; i < ROWS; i++) System.arraycopy(x.row(i), 0, data, i * DIM, DIM);
+        }
+        data[1234 * DIM + 7] += 0.5f;
+        NpyWriter.write(other, data, DIM);
+        Path flat = build("flat-other", other, ROWS, "Flat", Metric.INNER_PRODUCT, 0);
+        ValidationOutcome o = validate(IndexType.FLATIP, flat, null, 0.95);
+        assertThat(o).isInstanceOf(ValidationOutcome.Rejected.class);
+        assertThat(gate(o, "recall").status()).isEqualTo(Gate.Status.FAILED);
+        assertThat(gate(o, "recall").detail()).contains("differ from the embeddings at row 1234, value 7").contains("not exact");
+        assertThat(o.figures().recallAtK()).isNull();
+    }
+
+    @Test
+    void aFlatIndexIsTimedOnFewerQueriesAsItGrows() {
+        assertThat(IndexValidator.flatQueries(13_148, 256, 1000)).isEqualTo(1000);
+        assertThat(IndexValidator.flatQueries(2_000_000, 256, 1000)).isEqualTo(IndexValidator.MIN_FLAT_QUERIES);
+        assertThat(IndexValidator.flatQueries(200_000, 256, 1000)).isBetween(100, 200);
+        assertThat(IndexValidator.flatQueries(10, 4, 1000)).isEqualTo(10);
     }
 }

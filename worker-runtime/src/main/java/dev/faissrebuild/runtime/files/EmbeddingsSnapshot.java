@@ -13,7 +13,7 @@ import java.util.Optional;
  * An embeddings file as it was when a build or a validation started: confined to the embeddings
  * directory (a link may point elsewhere inside it, never out), a regular file (a FIFO would block a
  * reader for ever, a device is not data), its identity (inode, size, modification time) and its sha256.
- * At the end, {@link #changedSince()} tells whether the file was rewritten, replaced or truncated
+ * ({@code sha256} is null for an {@link #unhashed} snapshot.) At the end, {@link #changedSince()} tells whether the file was rewritten, replaced or truncated
  * meanwhile: then whatever was computed from it is discarded, never reported as a recall figure.
  */
 public record EmbeddingsSnapshot(Path file, Object fileKey, long size, long modifiedMillis, String sha256) {
@@ -24,12 +24,69 @@ public record EmbeddingsSnapshot(Path file, Object fileKey, long size, long modi
      */
     public static EmbeddingsSnapshot take(Path dir, Path file, String sha256) {
         Path real = confined(dir, file);
+        BasicFileAttributes a = regular(real, file);
+        return new EmbeddingsSnapshot(file, a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), sha256 != null ? sha256 : Sha256.of(real));
+    }
+
+    /**
+     * The snapshot without its checksum (null): for a caller that hashes the file itself in a pass it
+     * makes anyway (the build reads every row).
+     */
+    public static EmbeddingsSnapshot unhashed(Path dir, Path file) {
+        BasicFileAttributes a = regular(confined(dir, file), file);
+        return new EmbeddingsSnapshot(file, a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), null);
+    }
+
+    /**
+     * The snapshot, trusting {@code knownSha256} when the file still has {@code knownIdentity} (see
+     * {@link #identity()}): the same file, unchanged by the project's own measure of change, on the same
+     * machine since the same boot; otherwise it is hashed again.
+     */
+    public static EmbeddingsSnapshot take(Path dir, Path file, String knownSha256, String knownIdentity) {
+        EmbeddingsSnapshot now = unhashed(dir, file);
+        boolean same = knownIdentity != null && knownSha256 != null && knownIdentity.equals(now.identity());
+        return same ? now.withSha256(knownSha256) : take(dir, file, null);
+    }
+
+    /**
+     * Which file this is and in what state, as a string another process on the same machine can compare:
+     * the boot (a file key is only meaningful on one machine and one boot), the file key (device and
+     * inode), the size and the modification time; null when the file system gives no file key.
+     */
+    public String identity() {
+        String boot = BootId.get();
+        if (boot == null || fileKey == null) return null;
+        return "boot=" + boot + " file=" + fileKey + " size=" + size + " modified=" + modifiedMillis;
+    }
+
+    public EmbeddingsSnapshot withSha256(String sha) {
+        return new EmbeddingsSnapshot(file, fileKey, size, modifiedMillis, sha);
+    }
+
+    private static BasicFileAttributes regular(Path real, Path file) {
         BasicFileAttributes a = attributes(real, file);
         if (!a.isRegularFile()) {
             String what = a.isDirectory() ? "a directory" : a.isOther() ? "not a regular file (a FIFO, socket or device)" : "not a regular file";
             throw new IllegalArgumentException("embeddings file " + file + " is " + what + "; expected a .npy file");
         }
-        return new EmbeddingsSnapshot(file, a.fileKey(), a.size(), a.lastModifiedTime().toMillis(), sha256 != null ? sha256 : Sha256.of(real));
+        return a;
+    }
+
+    /** The kernel's id of this boot (Linux), read once; null where there is none. */
+    private static final class BootId {
+        private static final String VALUE = read();
+
+        static String get() {
+            return VALUE;
+        }
+
+        private static String read() {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
     }
 
     /** What changed about the file since the snapshot, in words; empty when it is still the same file. */
