@@ -12,7 +12,8 @@ final class Increments {
 
     private Increments() {}
 
-    static String refusal(IndexBuilder.Request r, long rows, int dim, String prefixSha256) {
+    /** @param prefixSha256 asked for last, only when every other condition holds (it waits for a pass over the file) */
+    static String refusal(IndexBuilder.Request r, long rows, int dim, java.util.function.Supplier<String> prefixSha256) {
         LiveSettings live = r.live();
         if (r.incrementalMaxGrowth() < 0) return "a full build was asked (--full, or rebuild.incremental_max_growth = 0)";
         if (r.factory() != null) return "an operator's factory string was given";
@@ -20,13 +21,13 @@ final class Increments {
         if (live.rowsSha256() == null) return "the live manifest has no checksum of the rows it was built from (built before incremental rebuilds)";
         if (dim != live.dimension()) return "the dimension changed from " + live.dimension() + " to " + dim;
         if (rows < live.ntotal()) return "the file has " + rows + " rows, fewer than the live index's " + live.ntotal() + " (not an append)";
-        if (!live.rowsSha256().equals(prefixSha256)) {
-            return "the first " + live.ntotal() + " rows differ from those the live index was built from (the file was changed, not appended to)";
-        }
         double growth = (double) (rows - live.ntotal()) / live.ntotal();
         if (growth > r.incrementalMaxGrowth()) {
             return String.format("the file grew by %.1f %% of its rows, more than rebuild.incremental_max_growth (%.1f %%): the quantizers are "
                     + "trained again", 100 * growth, 100 * r.incrementalMaxGrowth());
+        }
+        if (!live.rowsSha256().equals(prefixSha256.get())) {
+            return "the first " + live.ntotal() + " rows differ from those the live index was built from (the file was changed, not appended to)";
         }
         return null;
     }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,45 +84,69 @@ public final class IndexBuilder {
         PhaseTimes times = new PhaseTimes();
         try (NpyMatrix vectors = NpyMatrix.open(request.embeddings())) {
             long liveRows = request.live() == null ? 0 : request.live().ntotal();
-            RowsDigest rows = times.time("hash", () -> RowsDigest.of(vectors, liveRows, request.embeddingsSha256() == null));
-            String refusal = Increments.refusal(request, vectors.rows(), vectors.dim(), rows.prefix());
-            if (refusal == null) {
-                var built = incremental(request, vectors, rows, times, started);
-                if (built != null) return built;
-            } else if (request.live() != null) {
-                LOG.info("event=incremental_not_used embeddings={} reason=\"{}\"", request.embeddings(), refusal);
+            RowsDigest.Pending digests = RowsDigest.start(vectors, liveRows, request.embeddingsSha256() == null);
+            try {
+                return build(request, vectors, digests, times, started);
+            } finally {
+                digests.cancel(); // joined by then, unless the build failed: the passes end before the mapping closes
             }
-            Plans chosen = plans(request, vectors.rows(), vectors.dim());
-            List<IndexPlan> plans = chosen.plans();
-            List<String> tried = new ArrayList<>();
-            for (int i = 0; i < plans.size(); i++) {
-                IndexPlan plan = plans.get(i);
-                try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
-                    index.threads(request.threads());
-                    if (index.info().isIvf()) JobProgress.report("train", i, plans.size(), 0, 1);
-                    long trained = times.time("train", () -> train(index, vectors, plan.trainingRows()));
-                    TrainingSample.reportSmall(index.info(), trained, vectors.file(), plan.factory());
-                    int candidate = i;
-                    times.run("add", () -> {
-                        index.reserve(vectors.rows());
-                        vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> {
-                            index.add(chunk, n);
-                            JobProgress.report("add", candidate, plans.size(), from + n, vectors.rows());
-                        });
-                    });
-                    if (index.info().isIvf()) JobProgress.report("tune", i, plans.size(), 0, 1);
-                    NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request));
-                    if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
-                    if (tuning == null || tuning.met()) {
-                        return write(request, index, plan, trained, vectors, started, times, chosen.source(), Increments.FULL, rows);
-                    }
-                    LOG.info("event=ivfpq_candidate_short factory={} best=\"{}\"", plan.factory(), tuning.chosen());
-                }
-            }
-            throw new TargetUnreachableException(String.format("no IVF-PQ setting within %d bytes per vector reached recall@%d %.3f: %s",
-                    request.target().maxBytesPerVector(), request.target().k(), request.target().recall(), String.join("; ", tried)));
         } catch (IOException e) {
             throw new UncheckedIOException(DiskErrors.describe(e, request.output()), e);
+        }
+    }
+
+    /** The checksums are taken meanwhile; the build waits for them where it needs them ("hash": the time it waited). */
+    private BuiltIndex build(Request request, NpyMatrix vectors, RowsDigest.Pending digests, PhaseTimes times, long started) throws IOException {
+        Supplier<RowsDigest> rowsDigest = () -> waitFor(digests, times);
+        String refusal = Increments.refusal(request, vectors.rows(), vectors.dim(), () -> rowsDigest.get().prefix());
+        if (refusal == null) {
+            var built = incremental(request, vectors, rowsDigest.get(), times, started);
+            if (built != null) return built;
+        } else if (request.live() != null) {
+            LOG.info("event=incremental_not_used embeddings={} reason=\"{}\"", request.embeddings(), refusal);
+        }
+        return fullBuild(request, vectors, rowsDigest, times, started);
+    }
+
+    /** The recipe's (or live, or operator's) plans in order, each trained, filled and tuned, until one meets the target. */
+    private BuiltIndex fullBuild(Request request, NpyMatrix vectors, Supplier<RowsDigest> rowsDigest, PhaseTimes times, long started)
+            throws IOException {
+        Plans chosen = plans(request, vectors.rows(), vectors.dim());
+        List<IndexPlan> plans = chosen.plans();
+        List<String> tried = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            IndexPlan plan = plans.get(i);
+            try (Index index = Index.create(vectors.dim(), plan.factory(), plan.metric())) {
+                index.threads(request.threads());
+                if (index.info().isIvf()) JobProgress.report("train", i, plans.size(), 0, 1);
+                long trained = times.time("train", () -> train(index, vectors, plan.trainingRows()));
+                TrainingSample.reportSmall(index.info(), trained, vectors.file(), plan.factory());
+                int candidate = i;
+                times.run("add", () -> {
+                    index.reserve(vectors.rows());
+                    vectors.forEachChunk(ADD_CHUNK_ROWS, (from, n, chunk) -> {
+                        index.add(chunk, n);
+                        JobProgress.report("add", candidate, plans.size(), from + n, vectors.rows());
+                    });
+                });
+                if (index.info().isIvf()) JobProgress.report("tune", i, plans.size(), 0, 1);
+                NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request));
+                if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
+                if (tuning == null || tuning.met()) {
+                    return write(request, index, plan, trained, vectors, started, times, chosen.source(), Increments.FULL, rowsDigest);
+                }
+                LOG.info("event=ivfpq_candidate_short factory={} best=\"{}\"", plan.factory(), tuning.chosen());
+            }
+        }
+        throw new TargetUnreachableException(String.format("no IVF-PQ setting within %d bytes per vector reached recall@%d %.3f: %s",
+                request.target().maxBytesPerVector(), request.target().k(), request.target().recall(), String.join("; ", tried)));
+    }
+
+    private static RowsDigest waitFor(RowsDigest.Pending digests, PhaseTimes times) {
+        try {
+            return times.time("hash", digests::join);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -153,7 +178,7 @@ public final class IndexBuilder {
             }
             LOG.info("event=incremental_build embeddings={} live_generation={} live_rows={} added_rows={} factory={}", r.embeddings(),
                     live.generationId(), from, vectors.rows() - from, live.factory());
-            return write(r, index, plan, 0, vectors, started, times, "live", Increments.INCREMENTAL, rows);
+            return write(r, index, plan, 0, vectors, started, times, "live", Increments.INCREMENTAL, () -> rows);
         }
     }
 
@@ -203,12 +228,10 @@ public final class IndexBuilder {
     }
 
     private static BuiltIndex write(Request request, Index index, IndexPlan plan, long trained, NpyMatrix vectors, long started,
-                                    PhaseTimes times, String planSource, String kind, RowsDigest rows) throws IOException {
-        times.time("write", () -> {
-            DurableFiles.replace(request.output(), index::write);
-            return null;
-        });
-        String sha256 = times.time("hash", () -> Sha256.of(request.output()));
+                                    PhaseTimes times, String planSource, String kind, Supplier<RowsDigest> digests) throws IOException {
+        // the written file is hashed while its pages are flushed to disk (the write's longest part, and idle CPU)
+        String sha256 = times.time("write", () -> DurableFiles.replaceHashed(request.output(), index::write));
+        RowsDigest rows = digests.get();
         String embeddingsSha256 = request.embeddingsSha256() != null ? request.embeddingsSha256() : rows.file();
         double seconds = (System.nanoTime() - started) / 1e9; // everything, the checksums included
         var info = index.info();

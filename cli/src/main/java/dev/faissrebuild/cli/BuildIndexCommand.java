@@ -79,6 +79,7 @@ final class BuildIndexCommand implements Callable<Integer> {
         m.put("training_rows", b.trainingRows());
         m.put("size_bytes", b.sizeBytes());
         m.put("build_seconds", b.buildSeconds());
+        m.put("phase_seconds", b.phaseSeconds());
         m.put("peak_rss_bytes", b.peakRssBytes());
         m.put("sha256", b.sha256());
         return m;

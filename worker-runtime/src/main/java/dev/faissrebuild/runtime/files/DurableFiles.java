@@ -35,6 +35,26 @@ public final class DurableFiles {
         }
     }
 
+    /**
+     * {@link #replace}, and the sha256 of what was written, taken on another thread while the file is
+     * flushed to disk (the flush waits on the disk, the hash on the CPU: together they take the time of
+     * the longer one). The hash reads the file back from the page cache, so it is of the bytes the file holds.
+     */
+    public static String replaceHashed(Path target, Writer writer) throws IOException {
+        String[] sha = new String[1];
+        replace(target, tmp -> {
+            writer.writeTo(tmp);
+            var hash = java.util.concurrent.CompletableFuture.supplyAsync(() -> Sha256.of(tmp));
+            fsync(tmp);
+            try {
+                sha[0] = hash.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
+            }
+        });
+        return sha[0];
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         replace(target, tmp -> Files.writeString(tmp, content));
     }
