@@ -34,6 +34,7 @@
 #include <faiss/IVFlib.h>
 #include <faiss/clone_index.h>
 #include <faiss/impl/FaissException.h>
+#include <faiss/impl/IDSelector.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 #include <faiss/invlists/OnDiskInvertedLists.h>
@@ -193,6 +194,16 @@ int fr_index_clone(void* idx, void** out, char* err, size_t errlen) {
 // Removes every vector and keeps the training: what recall on held-out rows adds the other rows to.
 int fr_index_reset(void* idx, char* err, size_t errlen) {
     return guarded(err, errlen, [&] { as_index(idx)->reset(); });
+}
+
+// Removes the vectors with ids in [from, to): for the held-out copy of an index, instead of re-adding
+// (re-encoding) every other row. The newest ids are the tail of every inverted list (rows are added in
+// order), so FAISS's swap-with-last removal leaves the other entries in their order.
+int fr_index_remove_range(void* idx, int64_t from, int64_t to, int64_t* removed, char* err, size_t errlen) {
+    return guarded(err, errlen, [&] {
+        faiss::IDSelectorRange range(from, to);
+        *removed = static_cast<int64_t>(as_index(idx)->remove_ids(range));
+    });
 }
 
 int64_t fr_index_ntotal(void* idx) { return static_cast<faiss::Index*>(idx)->ntotal; }

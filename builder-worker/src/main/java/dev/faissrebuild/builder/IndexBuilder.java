@@ -130,7 +130,7 @@ public final class IndexBuilder {
                     });
                 });
                 if (index.info().isIvf()) JobProgress.report("tune", i, plans.size(), 0, 1);
-                NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request));
+                NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request, 0));
                 if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
                 if (tuning == null || tuning.met()) {
                     return write(request, index, plan, trained, vectors, started, times, chosen.source(), Increments.FULL, rowsDigest);
@@ -152,7 +152,8 @@ public final class IndexBuilder {
 
     /**
      * The live index, its training kept, plus the rows appended since: no k-means, no PQ training. The
-     * nprobe is tuned again on the grown data's newest rows (new to the quantizers, as the gates' are);
+     * nprobe is tuned again on the grown data's newest rows (new to the quantizers, as the gates' are),
+     * starting from the live nprobe, kept when it still reaches the target;
      * when it cannot reach the target the quantizers no longer fit the data, and the caller trains afresh.
      *
      * @return the built index, or null when the recall target was not reached (a full build follows)
@@ -170,7 +171,8 @@ public final class IndexBuilder {
                     JobProgress.report("add", 0, 1, at + n - from, vectors.rows() - from);
                 });
             });
-            NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, r));
+            int liveNprobe = (int) Math.max(0, index.info().nprobe()); // as the live file stores it
+            NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, r, liveNprobe));
             if (tuning != null && !tuning.met()) {
                 LOG.info("event=incremental_fell_short embeddings={} factory={} best=\"{}\" then=full_build", r.embeddings(), live.factory(),
                         tuning.chosen());
@@ -206,7 +208,8 @@ public final class IndexBuilder {
     }
 
     /** Sets nprobe: fixed, tuned against the target (returned), or the plan's. Null when nothing was tuned. */
-    private static NprobeTuner.Tuning nprobe(Index index, NpyMatrix vectors, IndexPlan plan, Request r) {
+    /** @param liveNprobe where the search starts (an incremental build: the live index's), or 0 for the smallest */
+    private static NprobeTuner.Tuning nprobe(Index index, NpyMatrix vectors, IndexPlan plan, Request r, int liveNprobe) {
         var info = index.info();
         if (!info.isIvf()) return null;
         if (r.nprobe() > 0 || r.target() == null) {
@@ -218,7 +221,7 @@ public final class IndexBuilder {
         try (HeldOutRecall newest = HeldOutRecall.newest(vectors, t.queries(), TUNING_SEED, t.k(), index.metric(), r.threads());
              Index probe = newest.probe(index)) {
             NprobeTuner.Tuning tuning = NprobeTuner.tune(probe, newest.meter(), (int) info.nlist(), Math.min(1.0, t.recall() + t.margin()),
-                    t.maxMsPerQuery());
+                    t.maxMsPerQuery(), liveNprobe);
             index.setNprobe(tuning.nprobe());
             LOG.info("event=nprobe_tuned factory={} nprobe={} met={} recall_method=newest_held_out held_out_rows={} queries={} chosen=\"{}\" points=\"{}\"",
                     plan.factory(), tuning.nprobe(), tuning.met(), newest.split().heldOutRows(), newest.split().queryRows().length,

@@ -32,9 +32,20 @@ public final class NprobeTuner {
     private NprobeTuner() {}
 
     public static Tuning tune(Index index, RecallMeter meter, int nlist, double target, double maxMsPerQuery) {
+        return tune(index, meter, nlist, target, maxMsPerQuery, 0);
+    }
+
+    /**
+     * @param liveNprobe the nprobe the live index of this key was tuned to, or 0. An incremental build
+     *     (the live quantizers, a few rows more) measures it first and keeps it when it still reaches the
+     *     target: it was the smallest that did on nearly the same data, and each further point is a
+     *     search of every query. When it falls short the search goes on upwards from it.
+     */
+    public static Tuning tune(Index index, RecallMeter meter, int nlist, double target, double maxMsPerQuery, int liveNprobe) {
         TreeMap<Integer, Point> measured = new TreeMap<>();
+        int start = liveNprobe > 0 ? Math.min(liveNprobe, nlist) : 1;
         int passing = -1;
-        for (int p = 1; ; p = Math.min(nlist, p * 2)) {
+        for (int p = start; ; p = Math.min(nlist, p * 2)) {
             if (measure(index, meter, p, measured).recall() >= target) {
                 passing = p;
                 break;
@@ -42,7 +53,7 @@ public final class NprobeTuner {
             if (p == nlist) break;
         }
         if (passing < 0) return best(measured, false);
-        int lo = passing / 2;
+        int lo = passing == start ? passing : Math.max(start, passing / 2);
         int hi = passing;
         while (hi - lo > 1) {
             int mid = (lo + hi) / 2;

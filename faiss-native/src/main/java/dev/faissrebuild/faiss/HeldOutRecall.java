@@ -28,7 +28,6 @@ import dev.faissrebuild.vectors.RowSample;
  */
 public final class HeldOutRecall implements AutoCloseable {
     /** Rows added per FAISS call when filling the probe: bounds the resident part of a large file. */
-    private static final long ADD_CHUNK_ROWS = 65_536;
     /** Hold out at least this many rows (the default query sample)... */
     private static final long MIN_HELD_OUT = 1_000;
     /** ...and at least this share: at 1M rows 1,000 rows would be one week of one season. */
@@ -94,17 +93,20 @@ public final class HeldOutRecall implements AutoCloseable {
         return meter;
     }
 
-    /** {@code built} as it would be without the held-out rows (same training and search settings); the caller closes it. */
+    /**
+     * {@code built} as it would be without the held-out rows (same training and search settings); the
+     * caller closes it. A copy with the held-out ids removed: the same entries in the same order as
+     * adding the other rows again, without encoding them again (see {@link Index#removeRange}).
+     */
     public Index probe(Index built) {
         if (built.ntotal() != vectors.rows()) {
             throw new IllegalArgumentException(built + " holds " + built.ntotal() + " vectors, the embeddings " + vectors.rows());
         }
         Index probe = built.copy();
         try {
-            probe.reset();
-            for (long from = 0; from < split.indexedRows(); from += ADD_CHUNK_ROWS) {
-                long n = Math.min(ADD_CHUNK_ROWS, split.indexedRows() - from);
-                probe.add(vectors.rows(from, n), n);
+            long removed = probe.removeRange(split.indexedRows(), vectors.rows());
+            if (removed != split.heldOutRows()) {
+                throw new IllegalStateException(built + ": removing the newest " + split.heldOutRows() + " ids removed " + removed);
             }
             return probe;
         } catch (RuntimeException e) {

@@ -141,6 +141,16 @@ public final class Index implements AutoCloseable {
         run("reset", h -> Shim.check("reset " + origin, (e, n) -> (int) Shim.INDEX_RESET.invokeExact(h, e, n)));
     }
 
+    /** Removes the vectors whose ids are in [from, to); returns how many were removed. */
+    public long removeRange(long from, long to) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment removed = arena.allocate(JAVA_LONG);
+            run("remove_ids", h -> Shim.check("remove ids " + from + ".." + to + " of " + origin,
+                    (e, n) -> (int) Shim.INDEX_REMOVE_RANGE.invokeExact(h, from, to, removed, e, n)));
+            return removed.get(JAVA_LONG, 0);
+        }
+    }
+
     public long ntotal() {
         return withHandle("ntotal", h -> (long) Shim.invoke(Shim.INDEX_NTOTAL, h));
     }

@@ -32,6 +32,7 @@ final class Shim {
             fallible("fr_index_search", ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT);
     static final MethodHandle INDEX_CLONE = fallible("fr_index_clone", ADDRESS, ADDRESS);
     static final MethodHandle INDEX_RESET = fallible("fr_index_reset", ADDRESS);
+    static final MethodHandle INDEX_REMOVE_RANGE = fallible("fr_index_remove_range", ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
     static final MethodHandle INDEX_NTOTAL = handle("fr_index_ntotal", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
     static final MethodHandle INDEX_D = handle("fr_index_d", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle INDEX_METRIC = handle("fr_index_metric", FunctionDescriptor.of(JAVA_INT, ADDRESS));
