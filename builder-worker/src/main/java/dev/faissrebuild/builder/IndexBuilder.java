@@ -130,6 +130,7 @@ public final class IndexBuilder {
                     });
                 });
                 if (index.info().isIvf()) JobProgress.report("tune", i, plans.size(), 0, 1);
+                // trained afresh: searched from 1 (new quantizers may need fewer probes than the live index's)
                 NprobeTuner.Tuning tuning = times.time("tune", () -> nprobe(index, vectors, plan, request, 0));
                 if (tuning != null) tried.add(plan.factory() + " best " + tuning.chosen() + " (measured: " + tuning.points() + ")");
                 if (tuning == null || tuning.met()) {

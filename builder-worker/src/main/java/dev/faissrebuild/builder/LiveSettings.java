@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param file the live index file
  * @param rowsSha256 the sha256 of the vector data it was built from (null in manifests older than incremental builds)
  */
-public record LiveSettings(String generationId, String factory, long ntotal, int dimension, Path file, String rowsSha256) {
+public record LiveSettings(String generationId, String factory, long ntotal, int dimension, Path file, String rowsSha256, int nprobe) {
     /**
      * The size change within which the live settings still speak for the data: the recall plateau of a
      * PQ code is set by the quantisation error per dimension (the data's distribution), not by N, and at
@@ -24,13 +24,17 @@ public record LiveSettings(String generationId, String factory, long ntotal, int
     static final double MAX_SIZE_CHANGE = 0.25;
 
     public LiveSettings(String generationId, String factory, long ntotal, int dimension) {
-        this(generationId, factory, ntotal, dimension, null, null);
+        this(generationId, factory, ntotal, dimension, null, null, 0);
+    }
+
+    public LiveSettings(String generationId, String factory, long ntotal, int dimension, Path file, String rowsSha256) {
+        this(generationId, factory, ntotal, dimension, file, rowsSha256, 0);
     }
 
     public static Optional<LiveSettings> of(IndicesLayout layout, IndexKey key) {
         return layout.liveManifest().flatMap(m -> m.entry(key.toString()).map(e -> new LiveSettings(m.generationId(), e.factory(),
                 e.ntotal(), e.dimension(), layout.generation(m.generationId()).resolve(e.fileName()),
-                e.build() == null ? null : e.build().rowsSha256())));
+                e.build() == null ? null : e.build().rowsSha256(), e.nprobe())));
     }
 
     /** Whether data of {@code n} x {@code d} has the shape these settings were proven on. */

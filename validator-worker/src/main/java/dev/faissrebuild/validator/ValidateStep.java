@@ -100,12 +100,25 @@ public final class ValidateStep implements EventProcessor {
         ValidationOutcome outcome;
         try {
             outcome = runner.validate(candidate, built.getSkipValidation() ? settings.withoutQualityGates() : settings,
-                    built.getRebuildId() + "/" + built.getIndexKey(), supervisions.start(built.getRebuildId(), built.getIndexKey()));
+                    built.getRebuildId() + "/" + built.getIndexKey(), supervisions.start(built.getRebuildId(), built.getIndexKey())
+                            .memoryLimit(memoryLimit(candidate)));
         } finally {
             supervisions.done(built.getRebuildId(), built.getIndexKey());
         }
         return source.changedSince().map(change -> validator.refused("embeddings file " + source.file() + " changed while validating: "
                 + change + "; the figures are discarded")).orElse(outcome);
+    }
+
+    /** The child's hard limit from the validation's estimate; none when the files cannot be sized (the gates say why). */
+    private long memoryLimit(Candidate candidate) {
+        try {
+            long limit = ValidationMemory.allowance(candidate, settings.threads());
+            LOG.info("event=validation_admitted index={} estimate_bytes={} memory_limit_bytes={}", candidate.label(),
+                    ValidationMemory.estimate(candidate), limit);
+            return limit;
+        } catch (java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** The ids are checked before anything is read: the record key, the index key, the rebuild id and its keys must agree. */
