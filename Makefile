@@ -10,9 +10,11 @@ deps:
 
 build: deps
 	@$(ENV) mvn $(MVN_FLAGS) -DskipTests install
+	@scripts/aot-cache.sh
 
 test: deps
 	@$(ENV) mvn $(MVN_FLAGS) install
+	@scripts/aot-cache.sh
 
 demo: build
 	@FAISS_REBUILD_LOG_LEVEL=$${FAISS_REBUILD_LOG_LEVEL:-WARN} bin/faiss-rebuild demo
