@@ -18,10 +18,8 @@ class NprobeTunerTest {
     @Test
     void startingFromTheLiveNprobeMeasuresItAndKeepsItWhenItStillReachesTheTarget() throws Exception {
         Path file = TestData.weatherLike(dir.resolve("e.npy"), 6000, 32, 11);
-        try (NpyMatrix x = NpyMatrix.open(file); Index built = Index.create(32, "IVF64,PQ8np", Metric.INNER_PRODUCT);
+        try (NpyMatrix x = NpyMatrix.open(file); Index built = TestData.trained(x, "IVF64,PQ8np", 5000);
              HeldOutRecall newest = HeldOutRecall.newest(x, 300, 7, 10, Metric.INNER_PRODUCT, 2)) {
-            built.train(x.rows(0, 5000), 5000);
-            built.add(x.segment(), x.rows());
             try (Index probe = newest.probe(built)) {
                 probe.setNprobe(6);
                 double target = newest.meter().measure(probe, false).atK(); // reached at 6 at the latest

@@ -15,10 +15,8 @@ class HeldOutRecallTest {
     @Test
     void theProbeByRemovalSearchesExactlyAsTheOtherRowsAddedAgain() throws Exception {
         Path file = TestData.weatherLike(dir.resolve("e.npy"), 6000, 32, 5);
-        try (NpyMatrix x = NpyMatrix.open(file); Index built = Index.create(32, "IVF32,PQ8np", Metric.INNER_PRODUCT);
+        try (NpyMatrix x = NpyMatrix.open(file); Index built = TestData.trained(x, "IVF32,PQ8np", 5000);
              HeldOutRecall newest = HeldOutRecall.newest(x, 300, 7, 10, Metric.INNER_PRODUCT, 2)) {
-            built.train(x.rows(0, 5000), 5000);
-            built.add(x.segment(), x.rows());
             built.setNprobe(4);
             long kept = newest.split().indexedRows();
             try (Index removed = newest.probe(built); Index readded = built.copy()) {

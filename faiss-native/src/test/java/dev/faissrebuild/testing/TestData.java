@@ -1,5 +1,8 @@
 package dev.faissrebuild.testing;
 
+import dev.faissrebuild.faiss.Index;
+import dev.faissrebuild.faiss.Metric;
+import dev.faissrebuild.vectors.NpyMatrix;
 import dev.faissrebuild.vectors.NpyWriter;
 import dev.faissrebuild.vectors.WeatherLikeEmbeddings;
 import java.io.IOException;
@@ -18,5 +21,13 @@ public final class TestData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An inner-product index of {@code factory} over every row of {@code x}, trained on its first {@code trainRows}; the caller closes it. */
+    public static Index trained(NpyMatrix x, String factory, long trainRows) {
+        Index index = Index.create(x.dim(), factory, Metric.INNER_PRODUCT);
+        index.train(x.rows(0, trainRows), trainRows);
+        index.add(x.segment(), x.rows());
+        return index;
     }
 }
