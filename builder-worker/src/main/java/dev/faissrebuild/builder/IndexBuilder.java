@@ -7,7 +7,6 @@ import dev.faissrebuild.runtime.ProcessMemory;
 import dev.faissrebuild.runtime.child.JobProgress;
 import dev.faissrebuild.runtime.files.DiskErrors;
 import dev.faissrebuild.runtime.files.DurableFiles;
-import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.vectors.NpyMatrix;
 import dev.faissrebuild.vectors.RowSample;
 import java.io.IOException;
