@@ -28,13 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides a complete rebuild: when every index passed, backs up the live generation (when configured),
- * assembles the new generation (rebuilt files from staging, the others carried over from the live
- * generation), switches {@code current} to it under the indices lock, verifies the live set and switches
- * back if that fails. When any index failed, nothing changes on disk and the reasons are reported.
+ * Decides a complete rebuild: when every index passed, assembles the new generation (rebuilt files from
+ * staging, the others carried over from the live generation), switches {@code current} to it under the
+ * indices lock, verifies the live set and switches back if that fails, then archives the replaced
+ * generation (when configured). When any index failed, nothing changes on disk and the reasons are reported.
  *
- * <p>Crash points: {@code deploy.after_backup} (backup of the live generation taken, nothing else
- * changed), {@code deploy.after_switch}; and those of {@link GenerationStore}, {@link GenerationSwitch},
+ * <p>Crash points: {@code deploy.after_switch}, {@code deploy.after_backup} (the replaced generation
+ * archived, the event not yet sent); and those of {@link GenerationStore}, {@link GenerationSwitch},
  * {@code BackupStore} and {@link Rollback}.
  */
 public final class Deployment {
@@ -94,6 +94,12 @@ public final class Deployment {
                                         Map<IndexKey, SpecificRecord> outcomes) throws IOException {
         Optional<String> previous = layout.liveGenerationId();
         Optional<GenerationManifest> live = layout.liveManifest();
+        if (preDeployBackup != null && preDeployBackup.settleOwed(lock, live, Instant.now()) instanceof PreDeployBackup.Outcome.Failed f) {
+            // the live generation's predecessor would lose its rollback slot without an archive: refuse rather than lose a restore point
+            return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + f.reason() + " (the live generation's predecessor "
+                    + "had no archive yet and deploy.backup_before_deploy is on, so the deploy was refused; the live set is unchanged)",
+                    allKeys.stream().map(IndexKey::toString).toList(), null));
+        }
         String generationId = GenerationStore.newId(requestedAt, rebuildId);
         List<GenerationManifest.Entry> entries = new ArrayList<>();
         Map<String, Path> sources = new HashMap<>();
@@ -121,25 +127,7 @@ public final class Deployment {
         HorizonConsistency.dimensionChanges(live, entries).forEach(change -> LOG.warn(
                 "event=horizon_dimension_changed rebuild={} change=\"{}\" note=\"consumers must send queries of the new dimension\"", rebuildId, change));
         if (previous.isPresent() && previous.get().equals(generationId)) {
-            return List.of(deployed(rebuildId, generationId, null, null, trigger, requestedAt, entries, 0)); // already live
-        }
-        // A failed backup refuses the deploy rather than deploying without it: an operator who turned
-        // backup_before_deploy on relies on a restore point for every live set that gets replaced, and a
-        // backup fails mostly for a full or failing disk, on which assembling a generation is no safer.
-        // The rebuild is reported as failed (with the reason), the live set is untouched, and a retry
-        // or the next rebuild deploys once the disk is fixed.
-        String backupId = null;
-        if (preDeployBackup != null) {
-            switch (preDeployBackup.take(lock, previous, Instant.now())) {
-                case PreDeployBackup.Outcome.NothingLive n -> { }
-                case PreDeployBackup.Outcome.Taken t -> backupId = t.id().value();
-                case PreDeployBackup.Outcome.Failed f -> {
-                    return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + f.reason()
-                            + " (deploy.backup_before_deploy is on, so the deploy was refused; the live set is unchanged)",
-                            allKeys.stream().map(IndexKey::toString).toList(), null));
-                }
-            }
-            CrashPoints.hit("deploy.after_backup");
+            return List.of(deployed(rebuildId, generationId, null, trigger, requestedAt, entries, 0)); // already live
         }
         GenerationManifest manifest = new GenerationManifest(1, generationId, Instant.now(), rebuildId, trigger.name(),
                 previous.orElse(null), entries);
@@ -153,9 +141,33 @@ public final class Deployment {
         logUnchecked(rebuildId, generationId, entries);
         List<String> problems = verifier.verify(manifest);
         if (problems.isEmpty()) {
-            return List.of(deployed(rebuildId, generationId, previous.orElse(null), backupId, trigger, requestedAt, entries, swapMillis));
+            GenerationDeployed deployed = deployed(rebuildId, generationId, previous.orElse(null), trigger, requestedAt, entries, swapMillis);
+            archiveReplaced(lock, rebuildId, previous, deployed);
+            return List.of(deployed);
         }
         return rollBack(lock, rebuildId, trigger, requestedAt, generationId, previous, problems);
+    }
+
+    /**
+     * deploy.backup_before_deploy: the replaced generation is archived after the switch (its directory is the
+     * restore point until then; see {@link PreDeployBackup}). A failure here leaves the deploy standing: the
+     * new set is live and verified, the replaced one stays on disk as the rollback target, the event and a
+     * log line say why, and the next deploy archives it before it switches.
+     */
+    private void archiveReplaced(IndicesLock lock, String rebuildId, Optional<String> previous, GenerationDeployed deployed) {
+        if (preDeployBackup == null) return;
+        switch (preDeployBackup.take(lock, previous, Instant.now())) {
+            case PreDeployBackup.Outcome.NothingToDo n -> { }
+            case PreDeployBackup.Outcome.Taken t -> deployed.setBackupId(t.id().value());
+            case PreDeployBackup.Outcome.Failed f -> {
+                String problem = f.reason() + "; generation " + previous.orElseThrow() + " stays on disk as the rollback target and the "
+                        + "next deploy archives it before switching";
+                LOG.error("event=backup_failed rebuild={} generation={} replaced={} reason=\"{}\"", rebuildId, deployed.getGenerationId(),
+                        previous.orElseThrow(), problem);
+                deployed.setBackupProblem(problem);
+            }
+        }
+        CrashPoints.hit("deploy.after_backup");
     }
 
     /** Files that went live without passing every quality gate say so, each in its own line. */
@@ -196,7 +208,7 @@ public final class Deployment {
                 + generationId + " is LIVE although it failed verification" + back, allKeys.stream().map(IndexKey::toString).toList(), generationId);
     }
 
-    private GenerationDeployed deployed(String rebuildId, String generationId, String previous, String backupId, TriggerType trigger,
+    private GenerationDeployed deployed(String rebuildId, String generationId, String previous, TriggerType trigger,
                                         Instant requestedAt, List<GenerationManifest.Entry> entries, double swapMillis) {
         List<DeployedFile> files = entries.stream().map(ManifestEntries::deployedFile).toList();
         double seconds = secondsSince(requestedAt);
@@ -205,7 +217,7 @@ public final class Deployment {
                 + "msg=\"Rebuild completed successfully\"", rebuildId, generationId, previous == null ? "none" : previous,
                 trigger.name().toLowerCase(), files.size(), String.format("%.1f", seconds));
         return GenerationDeployed.newBuilder().setRebuildId(rebuildId).setGenerationId(generationId)
-                .setPreviousGenerationId(previous).setTrigger(trigger).setFiles(files).setBackupId(backupId)
+                .setPreviousGenerationId(previous).setTrigger(trigger).setFiles(files)
                 .setSwapMillis(swapMillis).setRebuildSeconds(seconds).setDeployedAt(Instant.now()).build();
     }
 

@@ -63,6 +63,9 @@ class DeployCrashTest {
         String next = assertOneCompleteGeneration(layout);
         assertThat(next).isNotEqualTo(old);
         assertThat(afterCrash).isIn(old, next);
+        // the archive of the replaced generation comes after the switch, and a crash before it completes is made good by the next deploy
+        if (point.startsWith("backup.") || point.equals("deploy.after_backup")) assertThat(afterCrash).isEqualTo(next);
+        assertThat(CrashHarness.backups(layout).latestOf(old)).as("an archive of the replaced generation " + old).isPresent();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -34,6 +34,10 @@ final class Notifications {
                     "p99_ms", String.valueOf(v.getFigures().getLatencyP99Ms()));
             case IndexRejected r -> n("index_rejected", Severity.WARNING, "Rejected " + r.getIndexKey(), at(r.getRejectedAt()),
                     "rebuild", r.getRebuildId(), "index", r.getIndexKey(), "gate", r.getFirstFailedGate(), "reason", r.getReason());
+            case GenerationDeployed d when d.getBackupProblem() != null -> n("generation_deployed", Severity.WARNING,
+                    "Deployed generation " + d.getGenerationId() + "; the replaced generation is not archived", at(d.getDeployedAt()),
+                    "rebuild", d.getRebuildId(), "generation", d.getGenerationId(), "previous", String.valueOf(d.getPreviousGenerationId()),
+                    "files", "" + d.getFiles().size(), "reason", d.getBackupProblem() + (notes(d).isEmpty() ? "" : "; " + notes(d)));
             case GenerationDeployed d when !notes(d).isEmpty() -> n("generation_deployed", Severity.WARNING,
                     "Deployed generation " + d.getGenerationId() + " with indices that did not pass every gate", at(d.getDeployedAt()),
                     "rebuild", d.getRebuildId(), "generation", d.getGenerationId(), "previous", String.valueOf(d.getPreviousGenerationId()),

@@ -41,6 +41,17 @@ class NotificationsTest {
     }
 
     @Test
+    void aDeployWhoseReplacedGenerationIsNotArchivedIsAWarningSayingWhy() {
+        GenerationDeployed d = deployed("deployed despite its rejection by recall_at_k");
+        d.setBackupProblem("backup of generation g1 failed: No space left on device");
+        Notification n = Notifications.of(d).orElseThrow();
+        assertThat(n.severity()).isEqualTo(Severity.WARNING);
+        assertThat(n.title()).isEqualTo("Deployed generation g2; the replaced generation is not archived");
+        assertThat(n.text()).isEqualTo("backup of generation g1 failed: No space left on device; "
+                + "24h/ivfpq: deployed despite its rejection by recall_at_k");
+    }
+
+    @Test
     void aGenerationLeftLiveAfterAFailedVerificationIsNotCalledNothingDeployed() {
         assertThat(Notifications.of(deployFailed("g2", "g2")).orElseThrow().title()).isEqualTo("Generation g2 is live although it failed verification");
         assertThat(Notifications.of(deployFailed(null, "g1")).orElseThrow().title()).isEqualTo("Rebuild r1 deployed nothing");

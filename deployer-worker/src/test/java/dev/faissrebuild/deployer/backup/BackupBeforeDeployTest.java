@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** deploy.backup_before_deploy wired into the real Deployment: the event names the backup; a failed backup stops the deploy. */
+/** deploy.backup_before_deploy wired into the real Deployment: the event names the archive of the replaced generation, taken after the switch. */
 class BackupBeforeDeployTest {
     static final Instant T0 = Instant.parse("2025-06-01T02:00:00Z");
     static final List<IndexKey> REBUILT = List.of(IndexKey.parse("24h/flatip"), IndexKey.parse("24h/ivfpq"));
@@ -71,21 +71,34 @@ class BackupBeforeDeployTest {
     }
 
     @Test
-    void aFailedBackupFailsTheDeployAndLeavesTheLiveSetAlone() throws Exception {
+    void aFailedArchiveLeavesTheDeployStandingAndTheNextDeployArchivesTheReplacedGenerationFirst() throws Exception {
         Files.writeString(layout.backups(), "a file where the backups directory should be"); // backups cannot be written
+        DeploymentHarness deployer = new DeploymentHarness(layout, dir.resolve("embeddings"), new PreDeployBackup(store));
+
+        GenerationDeployed g2 = (GenerationDeployed) deployer.deploy("r20250608T020000Z-bbbbbb", REBUILT, 2).getFirst();
+        assertThat(layout.liveGenerationId()).contains(g2.getGenerationId()); // the switch did not wait for the archive
+        assertThat(g2.getBackupId()).isNull();
+        assertThat(g2.getBackupProblem()).contains("backup of generation " + g1.generationId() + " failed")
+                .contains("stays on disk as the rollback target");
+        assertThat(layout.generation(g1.generationId())).isDirectory();
+
+        // still failing: the next deploy refuses, rather than let g1 leave the rollback slot without an archive
         Map<String, String> before = TestGenerations.liveChecksums(layout);
-
-        List<SpecificRecord> out = new DeploymentHarness(layout, dir.resolve("embeddings"), new PreDeployBackup(store))
-                .deploy("r20250608T020000Z-bbbbbb", REBUILT, 2);
-
-        DeployFailed failed = (DeployFailed) out.getFirst();
-        assertThat(out).hasSize(1);
-        assertThat(failed.getReason()).contains("nothing deployed: backup of live generation " + g1.generationId() + " failed")
+        List<SpecificRecord> refused = deployer.deploy("r20250615T020000Z-cccccc", REBUILT, 3);
+        assertThat(refused).hasSize(1);
+        DeployFailed failed = (DeployFailed) refused.getFirst();
+        assertThat(failed.getReason()).startsWith("nothing deployed: backup of generation " + g1.generationId() + " failed")
                 .contains("deploy.backup_before_deploy is on");
-        assertThat(failed.getLiveGenerationId()).isEqualTo(g1.generationId());
-        assertThat(layout.liveGenerationId()).contains(g1.generationId());
+        assertThat(failed.getLiveGenerationId()).isEqualTo(g2.getGenerationId());
         assertThat(TestGenerations.liveChecksums(layout)).isEqualTo(before);
-        assertThat(Files.list(layout.generations()).toList()).hasSize(1);
+
+        // the disk mended: the owed archive of g1 first, then g2's after the switch
+        Files.delete(layout.backups());
+        GenerationDeployed g3 = (GenerationDeployed) deployer.deploy("r20250622T020000Z-dddddd", REBUILT, 4).getFirst();
+        assertThat(g3.getBackupProblem()).isNull();
+        assertThat(store.find(BackupId.parse(g3.getBackupId())).manifest().sourceGenerationId()).isEqualTo(g2.getGenerationId());
+        assertThat(store.latestOf(g1.generationId())).isPresent();
+        assertThat(store.readable()).hasSize(2);
     }
 
     @Test
