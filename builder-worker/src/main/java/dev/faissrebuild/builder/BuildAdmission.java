@@ -1,6 +1,7 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.model.IndexKey;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.vectors.NpyMatrix;
 import java.nio.file.Path;
 import java.util.Comparator;

@@ -1,16 +1,17 @@
 package dev.faissrebuild.builder;
 
-import dev.faissrebuild.runtime.cancel.Supervisions;
-import dev.faissrebuild.runtime.kafka.EventPublisher;
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
 import dev.faissrebuild.events.Topics;
-import dev.faissrebuild.runtime.cancel.Cancellations;
-import java.time.Duration;
 import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
+import dev.faissrebuild.runtime.cancel.Cancellations;
+import dev.faissrebuild.runtime.cancel.Supervisions;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
+import dev.faissrebuild.runtime.kafka.EventPublisher;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ public final class BuilderService {
     public static void start(WorkerRuntime rt) {
         FaissRebuildConfig c = rt.config();
         BuildStep step = new BuildStep(c.paths().embeddings(), new IndicesLayout(c.paths().indices()),
-                c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry(), c.rebuild().keys()), MemoryBudget.ofGb(c.rebuild().maxMemoryGb()),
+                c.rebuild().effectiveThreadsPerBuild(), target(c), new BuildMetrics(rt.registry(), c.rebuild().keys()), MemoryBudget.onHost(c.rebuild().maxMemoryGb(), c.paths().state().resolve("memory")),
                 ChildProcessBuildRunner.sameJvm(), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
                         rt.onClose(Cancellations.follow(rt.kafka(), "builder"))));
         EventPublisher progress = rt.onClose(new EventPublisher(rt.kafka(), "builder-progress"));

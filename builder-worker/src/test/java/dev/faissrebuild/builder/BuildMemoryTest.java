@@ -1,5 +1,6 @@
 package dev.faissrebuild.builder;
 
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

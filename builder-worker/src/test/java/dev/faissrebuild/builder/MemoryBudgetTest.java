@@ -1,6 +1,7 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.runtime.cancel.Supervisions;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
@@ -53,7 +54,7 @@ class MemoryBudgetTest {
         assertThat(out).singleElement().isInstanceOfSatisfying(BuildFailed.class, f -> {
             assertThat(f.getKind()).isEqualTo(FailureKind.OUT_OF_MEMORY);
             assertThat(f.getReason()).contains("24h/flatip (20000 x 32 as Flat) needs an estimated 2.4 MiB")
-                    .contains("rebuild.max_memory_gb = 0.001 allows 1.0 MiB for all the builds of this process at once");
+                    .contains("rebuild.max_memory_gb = 0.001 allows 1.0 MiB for all the builds and validations of this process at once");
         });
         assertThat(dir.resolve("indices/staging/r20250601T020000Z-aaaaaa/faiss_24h_flatip.faiss")).doesNotExist();
     }

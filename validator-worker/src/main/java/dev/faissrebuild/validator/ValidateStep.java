@@ -17,6 +17,7 @@ import dev.faissrebuild.runtime.loop.EventProcessor;
 import dev.faissrebuild.runtime.loop.Incoming;
 import dev.faissrebuild.runtime.loop.Outgoing;
 import dev.faissrebuild.runtime.loop.PermanentFailure;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.validator.run.ChildValidation;
 import dev.faissrebuild.validator.run.ValidationRunner;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public final class ValidateStep implements EventProcessor {
     private final ValidationRunner runner;
     private final Supervisions supervisions;
     private final IndexMetrics metrics;
+    private MemoryBudget budget = MemoryBudget.ofGb(0);
 
     /**
      * @param runner where the gates run: a child JVM per validation in the worker ({@link ChildValidation})
@@ -54,8 +56,14 @@ public final class ValidateStep implements EventProcessor {
         this.metrics = metrics;
     }
 
+    /** {@code rebuild.max_memory_gb}, shared with the builds on this host ({@link MemoryBudget#onHost}); none by default. */
+    public ValidateStep withMemoryBudget(MemoryBudget budget) {
+        this.budget = budget;
+        return this;
+    }
+
     @Override
-    public List<Outgoing> process(Incoming in) throws PermanentFailure {
+    public List<Outgoing> process(Incoming in) throws PermanentFailure, InterruptedException {
         if (in.event() instanceof BuildFailed) return List.of();
         if (!(in.event() instanceof IndexBuilt built)) {
             throw new PermanentFailure("validator expects IndexBuilt, got " + in.event().getSchema().getName());
@@ -83,7 +91,7 @@ public final class ValidateStep implements EventProcessor {
      * other data. When it is still the very file the builder hashed (same machine, boot, inode, size and
      * modification time) the builder's checksum is taken; otherwise it is hashed again.
      */
-    private ValidationOutcome judge(Candidate candidate, IndexBuilt built) {
+    private ValidationOutcome judge(Candidate candidate, IndexBuilt built) throws InterruptedException {
         EmbeddingsSnapshot source;
         try {
             source = EmbeddingsSnapshot.take(embeddingsDir, candidate.embeddings(), built.getEmbeddingsSha256(), built.getEmbeddingsIdentity());
@@ -98,15 +106,34 @@ public final class ValidateStep implements EventProcessor {
         if (cancelled.isPresent()) return validator.refused("not validated: " + cancelled.get());
         // a rebuild asked with --skip-validation (allowed only while rebuild.require_validation_pass is false): integrity only
         ValidationOutcome outcome;
-        try {
+        String work = built.getRebuildId() + "/" + built.getIndexKey();
+        try (MemoryBudget.Reservation r = budget.reserve(work, reservation(candidate))) {
             outcome = runner.validate(candidate, built.getSkipValidation() ? settings.withoutQualityGates() : settings,
-                    built.getRebuildId() + "/" + built.getIndexKey(), supervisions.start(built.getRebuildId(), built.getIndexKey())
-                            .memoryLimit(memoryLimit(candidate)));
+                    work, supervisions.start(built.getRebuildId(), built.getIndexKey()).memoryLimit(memoryLimit(candidate)));
         } finally {
             supervisions.done(built.getRebuildId(), built.getIndexKey());
         }
         return source.changedSince().map(change -> validator.refused("embeddings file " + source.file() + " changed while validating: "
                 + change + "; the figures are discarded")).orElse(outcome);
+    }
+
+    /**
+     * What the validation reserves of {@code rebuild.max_memory_gb}, beside the builds and validations on
+     * this host: its estimate. One whose estimate alone exceeds the budget is not refused (its index is built
+     * and waits for a verdict): it reserves the whole budget, so it runs when nothing else holds any, alone.
+     */
+    private long reservation(Candidate candidate) {
+        if (!budget.limited()) return 0;
+        long estimate;
+        try {
+            estimate = ValidationMemory.estimate(candidate);
+        } catch (java.io.UncheckedIOException e) {
+            return 0; // the gates say why the files cannot be read
+        }
+        if (budget.admits(estimate)) return estimate;
+        LOG.warn("event=validation_over_budget index={} estimate_bytes={} budget=\"{}\" note=\"runs alone, when nothing else holds the budget\"",
+                candidate.label(), estimate, budget.describe());
+        return budget.bytes();
     }
 
     /** The child's hard limit from the validation's estimate; none when the files cannot be sized (the gates say why). */

@@ -3,14 +3,15 @@ package dev.faissrebuild.validator;
 import dev.faissrebuild.events.Topics;
 import dev.faissrebuild.runtime.WorkerMain;
 import dev.faissrebuild.runtime.WorkerRuntime;
-import dev.faissrebuild.runtime.config.FaissRebuildConfig;
-import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.cancel.Cancellations;
 import dev.faissrebuild.runtime.cancel.Supervisions;
 import dev.faissrebuild.runtime.child.ChildProcesses;
-import java.time.Duration;
+import dev.faissrebuild.runtime.config.FaissRebuildConfig;
+import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.validator.run.ChildValidation;
+import java.time.Duration;
 import java.util.List;
 
 /** The validator worker: gates every staged index; instances share the consumer group "validators". */
@@ -25,7 +26,8 @@ public final class ValidatorService {
         metrics.bindLive(layout, c.rebuild().keys());
         ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics,
                 new ChildValidation(ChildProcesses.sameJvm()), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
-                        rt.onClose(Cancellations.follow(rt.kafka(), "validator"))));
+                        rt.onClose(Cancellations.follow(rt.kafka(), "validator"))))
+                .withMemoryBudget(MemoryBudget.onHost(c.rebuild().maxMemoryGb(), c.paths().state().resolve("memory")));
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + rt.instanceId()));
     }
