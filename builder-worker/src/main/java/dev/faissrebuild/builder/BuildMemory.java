@@ -2,6 +2,7 @@ package dev.faissrebuild.builder;
 
 import dev.faissrebuild.faiss.HeldOutRecall;
 import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import java.util.StringJoiner;
 
 /**
@@ -55,8 +56,8 @@ public final class BuildMemory {
             StringJoiner terms = new StringJoiner(", ", " (", ")");
             long[] values = {codes, training, quantizers, addBatch, tuning};
             String[] names = {"codes", "training", "quantizers", "add batch", "tuning"};
-            for (int i = 0; i < values.length; i++) if (values[i] > 0) terms.add(names[i] + " " + human(values[i]));
-            return human(total()) + terms;
+            for (int i = 0; i < values.length; i++) if (values[i] > 0) terms.add(names[i] + " " + MemoryBudget.human(values[i]));
+            return MemoryBudget.human(total()) + terms;
         }
     }
 
@@ -89,10 +90,5 @@ public final class BuildMemory {
     private static long training(long rows, long n, long vectorBytes) {
         long copy = rows < n ? rows * vectorBytes : 0;
         return copy + rows * vectorBytes + rows * 12;
-    }
-
-    /** Bytes for people: MiB below a GiB, else GiB (the unit of rebuild.max_memory_gb). */
-    public static String human(long bytes) {
-        return bytes >= 1L << 30 ? String.format("%.2f GiB", bytes / (double) (1L << 30)) : String.format("%.1f MiB", bytes / (double) (1L << 20));
     }
 }

@@ -1,11 +1,11 @@
 package dev.faissrebuild.builder;
 
-import dev.faissrebuild.runtime.memory.MemoryBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.model.IndexType;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import org.junit.jupiter.api.Test;
 
 /** The estimate term by term, and what the budget lets a build try. */
@@ -30,7 +30,7 @@ class BuildMemoryTest {
         // the probe: a copy holding the 950,000 rows before the held-out newest 50,000, and its quantizers
         long probe = (long) (950_000L * (64 + 8) * 1.5) + 2048L * 1024 + 256L * 1024;
         assertThat(e.tuning()).isEqualTo(probe + 1000L * 1024 + 1000L * 11 * 12 + 4096L * 1024 * 4);
-        assertThat(BuildMemory.human(e.total())).isEqualTo("1.29 GiB");
+        assertThat(MemoryBudget.human(e.total())).isEqualTo("1.29 GiB");
         // trained on all rows, the sample is the mapping itself: no copy
         IndexPlan small = IndexRecipe.ivfpq(13_148, 256);
         assertThat(BuildMemory.of(small, 13_148, 256, 0, 0).training()).isEqualTo(13_148L * 1024 + 13_148L * 12);

@@ -1,7 +1,6 @@
 package dev.faissrebuild.builder;
 
 import dev.faissrebuild.runtime.cancel.Supervisions;
-import dev.faissrebuild.runtime.memory.MemoryBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faissrebuild.builder.run.ChildProcessBuildRunner;
@@ -14,6 +13,7 @@ import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.config.ConfigLoader;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.Incoming;
+import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

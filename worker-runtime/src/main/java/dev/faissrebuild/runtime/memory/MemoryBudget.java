@@ -156,6 +156,7 @@ public final class MemoryBudget {
         }
     }
 
+    /** Bytes for people: MiB below a GiB, else GiB (the unit of rebuild.max_memory_gb). */
     public static String human(long bytes) {
         return bytes >= 1L << 30 ? String.format("%.2f GiB", bytes / (double) (1L << 30)) : String.format("%.1f MiB", bytes / (double) (1L << 20));
     }
