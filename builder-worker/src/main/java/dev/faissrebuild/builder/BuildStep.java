@@ -14,6 +14,7 @@ import dev.faissrebuild.runtime.child.JobProgress;
 import dev.faissrebuild.runtime.child.MemoryFence;
 import dev.faissrebuild.runtime.child.ResourceUsage;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
+import dev.faissrebuild.store.StagedArtifacts;
 import dev.faissrebuild.runtime.files.EmbeddingsSnapshot;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.EventProcessor;
@@ -51,6 +52,7 @@ public final class BuildStep implements EventProcessor {
     private final Supervisions supervision;
     private volatile java.util.function.Consumer<Outgoing> progress = o -> { };
     private volatile double incrementalMaxGrowth = -1;
+    private StagedArtifacts artifacts;
 
     /**
      * @param runner where builds run: a child process per build in the worker ({@link ChildProcessBuildRunner})
@@ -66,6 +68,13 @@ public final class BuildStep implements EventProcessor {
         this.indices = indices;
         this.threads = threads;
         this.metrics = metrics;
+        this.artifacts = StagedArtifacts.local(indices);
+    }
+
+    /** {@code artifacts.store}: every staged file is uploaded there before its IndexBuilt goes out. */
+    public BuildStep withArtifacts(StagedArtifacts artifacts) {
+        this.artifacts = artifacts;
+        return this;
     }
 
     /** Where the running builds' progress goes (advisory events, published outside the transaction of the result). */
@@ -148,10 +157,23 @@ public final class BuildStep implements EventProcessor {
                         i.buildKind(), i.factory(), i.planSource(), i.ntotal(), i.dimension(), String.format("%.2f", i.buildSeconds()),
                         PhaseTimes.format(i.phaseSeconds()), i.sizeBytes(), u.peakRssBytes(), String.format("%.2f", u.cpuSeconds()),
                         String.format("%.2f", u.wallSeconds()));
-                yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), built(request, i, source.identity())));
+                IndexBuilt event = built(request, i, source.identity());
+                String notUploaded = upload(event);
+                if (notUploaded != null) yield failed(request, key, FailureKind.IO_ERROR, notUploaded, embeddings, u.wallSeconds());
+                yield List.of(new Outgoing(Topics.INDEX_BUILT, key.toString(), event));
             }
             case BuildOutcome.Failed f -> failed(request, key, f.kind(), f.reason(), embeddings, u.wallSeconds());
         };
+    }
+
+    /** Puts the staged file in the artifact store (validators and the deployer may be on other machines); null when done. */
+    private String upload(IndexBuilt event) {
+        try {
+            artifacts.upload(event.getStagedPath(), event.getSha256());
+            return null;
+        } catch (IOException e) {
+            return "the staged file " + event.getStagedPath() + " could not be uploaded to the artifact store: " + e.getMessage();
+        }
     }
 
     /** The live index's settings for the key, unless the request asks to explore every candidate ({@code --explore}). */

@@ -11,6 +11,8 @@ import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.kafka.EventPublisher;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import dev.faissrebuild.runtime.memory.MemoryBudget;
+import dev.faissrebuild.store.ConfiguredStore;
+import dev.faissrebuild.store.StagedArtifacts;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,7 +31,8 @@ public final class BuilderService {
                 ChildProcessBuildRunner.sameJvm(), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
                         rt.onClose(Cancellations.follow(rt.kafka(), "builder"))));
         EventPublisher progress = rt.onClose(new EventPublisher(rt.kafka(), "builder-progress"));
-        step.withProgress(o -> progress.publishAsync(o)).withIncrementalMaxGrowth(c.rebuild().incrementalMaxGrowth());
+        step.withProgress(o -> progress.publishAsync(o)).withIncrementalMaxGrowth(c.rebuild().incrementalMaxGrowth())
+                .withArtifacts(new StagedArtifacts(ConfiguredStore.open(c).map(rt::onClose), new IndicesLayout(c.paths().indices())));
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + rt.instanceId()));
     }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             MonitorCommand.class,
             BackupCommand.class,
             RollbackCommand.class,
+            FollowCommand.class,
             MaintenanceCommand.class,
             ConfigCommand.class,
             DemoCommand.class,

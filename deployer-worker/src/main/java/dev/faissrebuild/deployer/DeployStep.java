@@ -73,6 +73,7 @@ public final class DeployStep implements EventProcessor {
             results.forEach(r -> withCommand(r, commandId));
             ledger.saveResult(ref.rebuildId(), results.getLast());
             janitor.afterDecision(ref.rebuildId());
+            deployment.forgetStaged(ref.rebuildId());
         }
         return results.stream().map(r -> new Outgoing(Topics.INDEX_DEPLOYED, ref.rebuildId(), r)).toList();
     }

@@ -11,6 +11,8 @@ import dev.faissrebuild.runtime.files.IndicesLock;
 import dev.faissrebuild.runtime.files.LiveSetHealth;
 import dev.faissrebuild.runtime.lease.ActiveWork;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
+import dev.faissrebuild.store.ConfiguredStore;
+import dev.faissrebuild.store.StagedArtifacts;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -38,12 +40,23 @@ public final class DeployerService {
         BackupStore backups = BackupStore.configured(c);
         Deployment deployment = new Deployment(layout, c.paths().embeddings(), c.rebuild().keys(),
                 c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null, DeployPolicy.of(c));
+        var store = ConfiguredStore.open(c).map(rt::onClose);
+        GenerationPublisher publisher = new GenerationPublisher(layout, store);
+        deployment.withArtifacts(new StagedArtifacts(store, layout), publisher);
         rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);
         WorkerSpec spec = WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT, Topics.CANCELLATIONS), new DeployStep(layout, deployment))
                 .transactional(TRANSACTIONAL_ID).withGroupInstanceId(TRANSACTIONAL_ID);
         rt.lease("deployer", Topics.DEPLOYER_LEASE, term -> {
             removeIncomplete(layout, backups); // a predecessor that died mid-deploy may have left them
-            return ActiveWork.Term.of(rt.startLoop(spec));
+            var loop = rt.startLoop(spec);
+            if (store.isEmpty()) return ActiveWork.Term.of(loop);
+            // only the active deployer mirrors its live set into the store: at once (catching up after a store outage), then periodically
+            var mirror = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("publisher").factory());
+            mirror.scheduleWithFixedDelay(publisher::mirrorIfIdle, 0, GenerationPublisher.PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return new ActiveWork.Term(() -> {
+                mirror.shutdownNow();
+                loop.close();
+            }, loop::health, loop.stopped());
         });
     }
 

@@ -14,6 +14,7 @@ import dev.faissrebuild.runtime.files.CrashPoints;
 import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.IndicesLock;
+import dev.faissrebuild.store.StagedArtifacts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,8 @@ public final class Deployment {
     private final Duration lockWait;
     private final PreDeployBackup preDeployBackup;
     private final DeployPolicy policy;
+    private StagedArtifacts artifacts;
+    private GenerationPublisher publisher;
 
     /** Without backups before deploys. */
     public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait) {
@@ -71,6 +74,15 @@ public final class Deployment {
         this.rollback = new Rollback(layout);
         this.lockWait = lockWait;
         this.preDeployBackup = preDeployBackup;
+        this.artifacts = StagedArtifacts.local(layout);
+        this.publisher = GenerationPublisher.none(layout);
+    }
+
+    /** {@code artifacts.store}: staged files come from there, and every switch is mirrored there for serving hosts. */
+    public Deployment withArtifacts(StagedArtifacts artifacts, GenerationPublisher publisher) {
+        this.artifacts = artifacts;
+        this.publisher = publisher;
+        return this;
     }
 
     List<SpecificRecord> decide(DeployStep.RebuildRef ref, Map<IndexKey, SpecificRecord> outcomes) throws IOException {
@@ -103,21 +115,14 @@ public final class Deployment {
         String generationId = GenerationStore.newId(requestedAt, rebuildId);
         List<GenerationManifest.Entry> entries = new ArrayList<>();
         Map<String, Path> sources = new HashMap<>();
-        for (IndexKey key : allKeys) {
-            if (outcomes.get(key) instanceof IndexValidated v) {
-                entries.add(ManifestEntries.rebuilt(key, v));
-                sources.put(key.fileName(), layout.root().resolve(v.getBuilt().getStagedPath()));
-            } else if (outcomes.get(key) instanceof IndexRejected r) { // waived: decide() let only those through
-                entries.add(ManifestEntries.rejected(key, r, policy.waiver(r).orElseThrow()));
-                sources.put(key.fileName(), layout.root().resolve(r.getBuilt().getStagedPath()));
-            } else if (live.flatMap(m -> m.entry(key.toString())).isPresent()) {
-                GenerationManifest.Entry carried = live.get().entry(key.toString()).get();
-                entries.add(ManifestEntries.carriedOver(carried));
-                sources.put(key.fileName(), layout.generation(previous.get()).resolve(key.fileName()));
-            } else {
-                return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + key + " was not rebuilt and there is no "
-                        + "live generation to take it from; the first deployment needs every index", List.of(key.toString()), null));
-            }
+        try {
+            collect(previous, live, outcomes, entries, sources);
+        } catch (java.nio.file.NoSuchFileException | dev.faissrebuild.store.ChecksumMismatchException e) {
+            return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: a staged file cannot be had: " + e.getMessage(),
+                    allKeys.stream().map(IndexKey::toString).toList(), null));
+        } catch (MissingIndex m) {
+            return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + m.key + " was not rebuilt and there is no "
+                    + "live generation to take it from; the first deployment needs every index", List.of(m.key.toString()), null));
         }
         List<String> mixed = HorizonConsistency.problems(entries);
         if (!mixed.isEmpty()) {
@@ -143,9 +148,52 @@ public final class Deployment {
         if (problems.isEmpty()) {
             GenerationDeployed deployed = deployed(rebuildId, generationId, previous.orElse(null), trigger, requestedAt, entries, swapMillis);
             archiveReplaced(lock, rebuildId, previous, deployed);
+            publisher.mirror(lock);
             return List.of(deployed);
         }
-        return rollBack(lock, rebuildId, trigger, requestedAt, generationId, previous, problems);
+        List<SpecificRecord> out = rollBack(lock, rebuildId, trigger, requestedAt, generationId, previous, problems);
+        publisher.mirror(lock);
+        return out;
+    }
+
+    /** An index neither rebuilt nor live: the first deployment needs every index. */
+    private static final class MissingIndex extends Exception {
+        final IndexKey key;
+
+        MissingIndex(IndexKey key) {
+            super(key.toString(), null, false, false);
+            this.key = key;
+        }
+    }
+
+    /** The manifest entries and their files: rebuilt ones from staging, the others carried over from the live generation. */
+    private void collect(Optional<String> previous, Optional<GenerationManifest> live, Map<IndexKey, SpecificRecord> outcomes,
+                         List<GenerationManifest.Entry> entries, Map<String, Path> sources) throws IOException, MissingIndex {
+        for (IndexKey key : allKeys) {
+            if (outcomes.get(key) instanceof IndexValidated v) {
+                entries.add(ManifestEntries.rebuilt(key, v));
+                sources.put(key.fileName(), staged(v.getBuilt()));
+            } else if (outcomes.get(key) instanceof IndexRejected r) { // waived: decide() let only those through
+                entries.add(ManifestEntries.rejected(key, r, policy.waiver(r).orElseThrow()));
+                sources.put(key.fileName(), staged(r.getBuilt()));
+            } else if (live.flatMap(m -> m.entry(key.toString())).isPresent()) {
+                GenerationManifest.Entry carried = live.get().entry(key.toString()).get();
+                entries.add(ManifestEntries.carriedOver(carried));
+                sources.put(key.fileName(), layout.generation(previous.get()).resolve(key.fileName()));
+            } else {
+                throw new MissingIndex(key);
+            }
+        }
+    }
+
+    /** Once a rebuild is decided: its staged objects in the artifact store are no longer needed. */
+    void forgetStaged(String rebuildId) {
+        artifacts.forget(rebuildId);
+    }
+
+    /** A staged file on this disk: downloaded from the artifact store (verified) when it was built on another machine. */
+    private Path staged(dev.faissrebuild.events.IndexBuilt built) throws IOException {
+        return artifacts.local(built.getStagedPath(), built.getSha256());
     }
 
     /**

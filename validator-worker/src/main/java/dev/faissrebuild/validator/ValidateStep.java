@@ -18,6 +18,8 @@ import dev.faissrebuild.runtime.loop.Incoming;
 import dev.faissrebuild.runtime.loop.Outgoing;
 import dev.faissrebuild.runtime.loop.PermanentFailure;
 import dev.faissrebuild.runtime.memory.MemoryBudget;
+import dev.faissrebuild.store.ChecksumMismatchException;
+import dev.faissrebuild.store.StagedArtifacts;
 import dev.faissrebuild.validator.run.ChildValidation;
 import dev.faissrebuild.validator.run.ValidationRunner;
 import java.nio.file.Path;
@@ -39,6 +41,7 @@ public final class ValidateStep implements EventProcessor {
     private final ValidationRunner runner;
     private final Supervisions supervisions;
     private final IndexMetrics metrics;
+    private StagedArtifacts artifacts;
     private MemoryBudget budget = MemoryBudget.ofGb(0);
 
     /**
@@ -50,6 +53,7 @@ public final class ValidateStep implements EventProcessor {
         this.embeddingsDir = embeddingsDir;
         this.supervisions = supervisions;
         this.indices = indices;
+        this.artifacts = StagedArtifacts.local(indices);
         this.validator = new IndexValidator(settings);
         this.settings = settings;
         this.runner = runner;
@@ -57,6 +61,12 @@ public final class ValidateStep implements EventProcessor {
     }
 
     /** {@code rebuild.max_memory_gb}, shared with the builds on this host ({@link MemoryBudget#onHost}); none by default. */
+    /** {@code artifacts.store}: a staged file built on another machine is downloaded (and verified) before it is judged. */
+    public ValidateStep withArtifacts(StagedArtifacts artifacts) {
+        this.artifacts = artifacts;
+        return this;
+    }
+
     public ValidateStep withMemoryBudget(MemoryBudget budget) {
         this.budget = budget;
         return this;
@@ -70,10 +80,21 @@ public final class ValidateStep implements EventProcessor {
         }
         IndexKey key = checkedKey(in.key(), built);
         Candidate candidate;
+        Path staged;
+        try {
+            staged = artifacts.local(built.getStagedPath(), built.getSha256());
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException | ChecksumMismatchException e) {
+            ValidationOutcome refused = validator.refused("the staged file cannot be had: " + e.getMessage());
+            return List.of(new Outgoing(Topics.INDEX_VALIDATED, key.toString(), toEvent(built, refused, 0)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("staged file " + built.getStagedPath() + " not downloaded: " + e.getMessage(), e); // retried
+        }
         try {
             // the staged file's checksum is verified once, by the deployer, before it publishes: a file changed after
-            // the build is refused there whatever the gates found
-            candidate = new Candidate(built.getIndexKey(), key.type(), ConfinedPaths.resolve(indices.root(), built.getStagedPath()),
+            // the build is refused there whatever the gates found (a downloaded one was verified as it arrived)
+            candidate = new Candidate(built.getIndexKey(), key.type(), staged,
                     null, ConfinedPaths.resolve(embeddingsDir, built.getEmbeddingsPath()), baseline(key, built));
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure("IndexBuilt for " + built.getIndexKey() + " is not valid: " + e.getMessage(), e);

@@ -11,6 +11,8 @@ import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.validator.run.ChildValidation;
+import dev.faissrebuild.store.ConfiguredStore;
+import dev.faissrebuild.store.StagedArtifacts;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,7 +29,8 @@ public final class ValidatorService {
         ValidateStep step = new ValidateStep(c.paths().embeddings(), layout, settings, metrics,
                 new ChildValidation(ChildProcesses.sameJvm()), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
                         rt.onClose(Cancellations.follow(rt.kafka(), "validator"))))
-                .withMemoryBudget(MemoryBudget.onHost(c.rebuild().maxMemoryGb(), c.paths().state().resolve("memory")));
+                .withMemoryBudget(MemoryBudget.onHost(c.rebuild().maxMemoryGb(), c.paths().state().resolve("memory")))
+                .withArtifacts(new StagedArtifacts(ConfiguredStore.open(c).map(rt::onClose), layout));
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + rt.instanceId()));
     }

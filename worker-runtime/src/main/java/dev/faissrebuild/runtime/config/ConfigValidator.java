@@ -30,6 +30,7 @@ final class ConfigValidator {
         v.backupKey(c);
         v.notifications(c.notifications(), c.scheduler().notificationChannels());
         v.logging(c.logging());
+        v.artifacts(c.artifacts());
         return v.problems;
     }
 
@@ -146,6 +147,29 @@ final class ConfigValidator {
     private static boolean loopback(String host) {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         return h.equals("localhost") || h.equals("::1") || h.startsWith("127.");
+    }
+
+    /** A store location of a known kind; S3 settings only with an S3 store (they would be ignored otherwise). */
+    private void artifacts(FaissRebuildConfig.Artifacts a) {
+        boolean s3 = a.store().startsWith("s3://");
+        if (s3 && !a.store().matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?")) {
+            problem("artifacts.store", a.store(), "s3://bucket[/prefix] with a valid bucket name (3-63 lower-case letters, digits, '.', '-')");
+        } else if (a.shared() && !s3 && !java.nio.file.Path.of(a.store()).isAbsolute()) {
+            problem("artifacts.store", a.store(), "\"\" (this machine's indices directory), s3://bucket[/prefix], or an absolute directory path");
+        }
+        if (!s3) {
+            for (var f : java.util.Map.of("artifacts.s3_endpoint", a.s3Endpoint(), "artifacts.s3_access_key_id_env", a.s3AccessKeyIdEnv(),
+                    "artifacts.s3_secret_access_key_env", a.s3SecretAccessKeyEnv()).entrySet()) {
+                if (!f.getValue().isBlank()) problem(f.getKey(), f.getValue(), "\"\" unless artifacts.store is an s3:// location (it would be ignored)");
+            }
+            return;
+        }
+        if (!a.s3Endpoint().isBlank()) url("artifacts.s3_endpoint", a.s3Endpoint(), true, "");
+        if (a.s3Region() == null || !a.s3Region().matches("[a-z0-9-]+")) problem("artifacts.s3_region", a.s3Region(), "a region name like us-east-1");
+        if (a.s3AccessKeyIdEnv().isBlank() != a.s3SecretAccessKeyEnv().isBlank()) {
+            problem("artifacts.s3_secret_access_key_env", a.s3SecretAccessKeyEnv(),
+                    "set together with artifacts.s3_access_key_id_env (both, or neither for the AWS default credentials chain)");
+        }
     }
 
     private void expect(String field, Object value, Runnable check) {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation validation, Scheduler scheduler,
                                  Monitoring monitoring, Kafka kafka, Deploy deploy, Backup backup,
-                                 Notifications notifications, Logging logging) {
+                                 Notifications notifications, Logging logging, Artifacts artifacts) {
 
     /** The same configuration with ephemeral HTTP and embedded-broker ports (the demo and tests never collide). */
     public FaissRebuildConfig withEphemeralPorts() {
@@ -24,7 +24,7 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
                 m.maxRebuildDurationMinutes(), m.maxFailureRate(), m.minSuccessRate24h(), m.minRecallScore(), m.staleAfterDays(),
                 m.apiTokenFile(), m.apiTokenEnv(), m.tlsKeystoreFile(), m.tlsKeystorePasswordEnv());
         Kafka k0 = new Kafka(kafka.bootstrapServers(), 0, kafka.clientProperties());
-        return new FaissRebuildConfig(paths, rebuild, validation, scheduler, m0, k0, deploy, backup, notifications, logging);
+        return new FaissRebuildConfig(paths, rebuild, validation, scheduler, m0, k0, deploy, backup, notifications, logging, artifacts);
     }
 
     public record Paths(String dataDir, String embeddingsDir, String indicesDir, String stateDir) {
@@ -156,6 +156,31 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
             allowInsecureHttp = allowInsecureHttp != null && allowInsecureHttp; // an entry may leave it out
             secretEnv = secretEnv == null ? "" : secretEnv;
             headers = headers == null ? Map.of() : headers;
+        }
+    }
+
+    /**
+     * Where index artifacts travel between machines (issue 14).
+     *
+     * @param store empty: builders, validators and the deployer share this machine's {@code paths.indices_dir} (one host, or
+     *              a shared filesystem); {@code s3://bucket[/prefix]} or a directory: builders upload staged files there,
+     *              validators and the deployer download and verify them, and the deployer publishes every generation there
+     *              for {@code faiss-rebuild follow}
+     * @param s3Endpoint empty: AWS's own endpoint for the region; else an S3-compatible server, e.g. {@code http://minio:9000}
+     * @param s3AccessKeyIdEnv empty: the AWS SDK's default credentials chain; else the environment variable holding the key id
+     * @param s3SecretAccessKeyEnv the environment variable holding the secret key (with {@code s3_access_key_id_env})
+     */
+    public record Artifacts(String store, String s3Endpoint, String s3Region, String s3AccessKeyIdEnv, String s3SecretAccessKeyEnv) {
+        public Artifacts {
+            store = store == null ? "" : store;
+            s3Endpoint = s3Endpoint == null ? "" : s3Endpoint;
+            s3AccessKeyIdEnv = s3AccessKeyIdEnv == null ? "" : s3AccessKeyIdEnv;
+            s3SecretAccessKeyEnv = s3SecretAccessKeyEnv == null ? "" : s3SecretAccessKeyEnv;
+        }
+
+        /** Whether artifacts go through a store rather than this machine's indices directory. */
+        public boolean shared() {
+            return !store.isBlank();
         }
     }
 }
