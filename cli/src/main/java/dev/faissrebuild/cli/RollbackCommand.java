@@ -1,11 +1,14 @@
 package dev.faissrebuild.cli;
 
+import dev.faissrebuild.deployer.GenerationPublisher;
 import dev.faissrebuild.deployer.LiveExpectation;
 import dev.faissrebuild.deployer.Rollback;
 import dev.faissrebuild.events.RolledBack;
 import dev.faissrebuild.runtime.config.FaissRebuildConfig;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.IndicesLock;
+import dev.faissrebuild.store.ArtifactStore;
+import dev.faissrebuild.store.ConfiguredStore;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,9 +49,20 @@ final class RollbackCommand implements Callable<Integer> {
         RolledBack event;
         try (IndicesLock lock = lockWait.acquire(layout, "rollback to " + plan.to())) {
             event = rollback.run(lock, Optional.ofNullable(to), force ? LiveExpectation.any() : LiveExpectation.exactly(Optional.of(plan.from())), why);
+            mirror(c, layout, lock, out);
         }
         out.printf("rolled back: live generation is now %s (was %s)%n", event.getToGenerationId(), event.getFromGenerationId());
         LiveSetEvents.publish(c, event, out);
         return 0;
+    }
+
+    /** With artifacts.store: serving hosts follow the rollback now rather than at the deployer's next periodic publish. */
+    private static void mirror(FaissRebuildConfig c, IndicesLayout layout, IndicesLock lock, PrintWriter out) {
+        Optional<ArtifactStore> store = ConfiguredStore.open(c);
+        if (store.isEmpty()) return;
+        try (ArtifactStore s = store.get()) {
+            new GenerationPublisher(layout, Optional.of(s)).mirror(lock)
+                    .ifPresentOrElse(problem -> out.println("warning: " + problem), () -> out.println("serving hosts follow it from " + s.describe()));
+        }
     }
 }

@@ -79,11 +79,16 @@ final class ChildJvm implements AutoCloseable {
 
     /** The first line matching {@code regex}, waiting up to {@code timeout}; fails with the log's tail otherwise. */
     Line await(String regex, Duration timeout) throws Exception {
+        return await(regex, timeout, 0);
+    }
+
+    /** As {@link #await(String, Duration)}, among the lines printed after the first {@code skip} ({@link #lineCount()} earlier). */
+    Line await(String regex, Duration timeout, int skip) throws Exception {
         Predicate<String> match = Pattern.compile(regex).asPredicate();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             boolean ended = outputEnded; // read first: every line is in the list once the pump has ended
-            Optional<Line> found = lines.stream().filter(l -> match.test(l.text())).findFirst();
+            Optional<Line> found = lines.stream().skip(skip).filter(l -> match.test(l.text())).findFirst();
             if (found.isPresent()) return found.get();
             if (ended) throw new AssertionError("pid " + pid() + " ended before printing /" + regex + "/:\n" + tail());
             if (System.nanoTime() > deadline) throw new AssertionError("pid " + pid() + " printed no /" + regex + "/ within " + timeout + ":\n" + tail());
@@ -101,6 +106,14 @@ final class ChildJvm implements AutoCloseable {
         Matcher m = Pattern.compile(regex).matcher(await(regex, timeout).text());
         if (!m.find()) throw new AssertionError(regex);
         return m.group(1);
+    }
+
+    int lineCount() {
+        return lines.size();
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     long pid() {

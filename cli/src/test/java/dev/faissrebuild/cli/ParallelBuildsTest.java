@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +42,8 @@ class ParallelBuildsTest {
                 "--config", dir.resolve("config.json").toString(), "--data-dir", dir.toString(),
                 "--bootstrap-servers", system.kafka().bootstrapServers(), "--instance-id", "second")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("second-builder.log").toFile()).start();
-        Map<String, Integer> assignment = awaitTwoBuilders();
+        Map<String, Integer> assignment = ConsumerGroups.awaitSettled(system.kafka().bootstrapServers(), "builders", Topics.REBUILD_REQUESTED, 2, 8,
+                Duration.ofSeconds(90));
         assertThat(assignment.values()).as("partitions of faiss.rebuild.requested per builder process").containsExactly(4, 4);
 
         CompletableFuture<RebuildWatch.Result> rebuild = CompletableFuture.supplyAsync(() -> system.rebuild(null, null));
@@ -78,23 +76,5 @@ class ParallelBuildsTest {
         assertThat(partitionOfKey).hasSize(8);
         assertThat(partitionOfKey.values()).as("one partition per index").doesNotHaveDuplicates();
         for (IndexKey k : IndexKey.all()) assertThat(partitionOfKey.get(k.toString())).isEqualTo(Topics.partitionOf(Topics.REBUILD_REQUESTED, k.toString()));
-    }
-
-    /** Waits until the group "builders" has two members that both own partitions, and returns how many each owns. */
-    private Map<String, Integer> awaitTwoBuilders() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", system.kafka().bootstrapServers()))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (true) {
-                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of("builders")).all().get().get("builders");
-                Map<String, Integer> owned = new TreeMap<>();
-                for (MemberDescription m : g.members()) {
-                    owned.put(m.consumerId(), (int) m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.REBUILD_REQUESTED)).count());
-                }
-                // a cooperative rebalance hands partitions over in two rounds: wait for the second
-                if (owned.size() == 2 && owned.values().stream().mapToInt(Integer::intValue).sum() == 8 && !owned.containsValue(0)) return owned;
-                if (System.nanoTime() > deadline) throw new AssertionError("the group 'builders' did not settle on two members: " + owned);
-                Thread.sleep(500);
-            }
-        }
     }
 }

@@ -5,9 +5,12 @@ import dev.faissrebuild.store.PublishedGenerations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,10 +30,13 @@ final class FollowerState {
     private volatile String problem;
     private volatile boolean refused;
     private volatile double lastSwitchDelaySeconds = Double.NaN;
+    private final MultiGauge generation;
 
     FollowerState(MeterRegistry registry, Clock clock, Optional<String> liveHere) {
         this.clock = clock;
         this.liveHere = liveHere.orElse(null);
+        generation = MultiGauge.builder("faiss_follower_generation").description("1 for the generation this host serves (label generation)").register(registry);
+        showGeneration();
         switches = Counter.builder("faiss_follower_switches").description("Generation switches made on this host").register(registry);
         refusals = Counter.builder("faiss_follower_refused").description("Passes that refused the store's live generation (checksum, missing object)").register(registry);
         failures = Counter.builder("faiss_follower_sync_failures").description("Passes that could not read the store").register(registry);
@@ -53,6 +59,7 @@ final class FollowerState {
             case SyncResult.UpToDate u -> liveHere = u.generationId();
             case SyncResult.Switched s -> {
                 liveHere = s.to();
+                showGeneration();
                 switches.increment();
                 bytes.increment(s.bytes());
                 if (wanted != null && wanted.generationId().equals(s.to())) {
@@ -65,6 +72,10 @@ final class FollowerState {
                 refusals.increment();
             }
         }
+    }
+
+    private void showGeneration() {
+        if (liveHere != null) generation.register(List.of(MultiGauge.Row.of(Tags.of("generation", liveHere), 1)), true);
     }
 
     void failed(String reason) {

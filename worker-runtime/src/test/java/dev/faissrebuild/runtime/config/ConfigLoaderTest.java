@@ -106,4 +106,25 @@ class ConfigLoaderTest {
         FaissRebuildConfig c = ConfigLoader.load(allowed, null);
         assertThat(c.notifications().webhooks()).extracting(FaissRebuildConfig.Webhook::allowInsecureHttp).containsExactly(true, false);
     }
+
+    @Test
+    void anArtifactStoreIsAnS3LocationOrAnAbsoluteDirectoryAndS3SettingsNeedAnS3Store() throws Exception {
+        assertThat(ConfigLoader.defaults().artifacts().shared()).as("by default artifacts stay on this machine").isFalse();
+        Path bad = file("""
+                {"artifacts": {"store": "relative/dir", "s3_endpoint": "http://127.0.0.1:9000"}}""");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, null))
+                .hasMessageContaining("artifacts.store = \"relative/dir\": expected \"\" (this machine's indices directory), s3://bucket[/prefix], or an absolute directory path")
+                .hasMessageContaining("artifacts.s3_endpoint = \"http://127.0.0.1:9000\": expected \"\" unless artifacts.store is an s3:// location (it would be ignored)");
+        Path halfCredentials = file("""
+                {"artifacts": {"store": "s3://Bad_Bucket/x", "s3_endpoint": "minio:9000", "s3_access_key_id_env": "K"}}""");
+        assertThatThrownBy(() -> ConfigLoader.load(halfCredentials, null))
+                .hasMessageContaining("artifacts.store = \"s3://Bad_Bucket/x\": expected s3://bucket[/prefix] with a valid bucket name")
+                .hasMessageContaining("artifacts.s3_endpoint = \"minio:9000\": expected an http(s) URL")
+                .hasMessageContaining("artifacts.s3_secret_access_key_env = \"\": expected set together with artifacts.s3_access_key_id_env");
+        FaissRebuildConfig ok = ConfigLoader.load(file("""
+                {"artifacts": {"store": "s3://faiss-artifacts/site-a", "s3_endpoint": "http://minio.internal:9000", "s3_region": "eu-west-1",
+                               "s3_access_key_id_env": "K", "s3_secret_access_key_env": "S"}}"""), null);
+        assertThat(ok.artifacts().shared()).isTrue();
+        assertThat(ok.artifacts().s3Region()).isEqualTo("eu-west-1");
+    }
 }
