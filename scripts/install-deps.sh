@@ -2,7 +2,7 @@
 # Installs the Debian packages faiss-rebuild needs when they are missing (as root or with sudo);
 # otherwise prints the command to run. Also checks for a JDK 25 and Maven.
 set -euo pipefail
-packages=(libfaiss-dev libopenblas-dev g++ make python3-faiss python3-numpy python3-confluent-kafka prometheus prometheus-alertmanager systemd docker-compose curl)
+packages=(libfaiss-dev libopenblas-dev g++ make python3-faiss python3-numpy python3-confluent-kafka python3-boto3 prometheus prometheus-alertmanager systemd docker-compose curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,7 +34,7 @@ class ConfiguredStoreTest {
         });
         server.start();
         try (ArtifactStore store = ConfiguredStore.open("s3://faiss-artifacts/site-a",
-                settings("http://127.0.0.1:" + server.getAddress().getPort(), "eu-west-1", "AKIDFROMENV"), Map.of("KEY", "AKIDFROMENV", "SECRET", "s"))) {
+                settings("http://127.0.0.1:" + server.getAddress().getPort(), "eu-west-1"), Map.of("KEY", "AKIDFROMENV", "SECRET", "s"))) {
             assertThat(store.stat("LIVE")).isEmpty();
         } finally {
             server.stop(0);
@@ -46,7 +46,7 @@ class ConfiguredStoreTest {
 
     @Test
     void credentialsComeFromTheNamedEnvironmentVariablesAndAWrongSecretIsRefusedByTheServer() throws Exception {
-        FaissRebuildConfig.Artifacts a = settings(S3.getUri().toString(), "us-east-1", null);
+        FaissRebuildConfig.Artifacts a = settings(S3.getUri().toString(), "us-east-1");
         assertThatThrownBy(() -> ConfiguredStore.open("s3://faiss-artifacts", a, Map.of("KEY", "access")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("artifacts.s3_secret_access_key_env = \"SECRET\": expected the name of a set environment variable; SECRET is not set");
@@ -57,7 +57,7 @@ class ConfiguredStoreTest {
         }
     }
 
-    private static FaissRebuildConfig.Artifacts settings(String endpoint, String region, String ignored) {
+    private static FaissRebuildConfig.Artifacts settings(String endpoint, String region) {
         return new FaissRebuildConfig.Artifacts("s3://faiss-artifacts", endpoint, region, "KEY", "SECRET");
     }
 }

@@ -15,6 +15,7 @@ import dev.faissrebuild.runtime.child.MemoryFence;
 import dev.faissrebuild.runtime.child.ResourceUsage;
 import dev.faissrebuild.runtime.files.ConfinedPaths;
 import dev.faissrebuild.store.StagedArtifacts;
+import dev.faissrebuild.store.StoredEmbeddings;
 import dev.faissrebuild.runtime.files.EmbeddingsSnapshot;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.loop.EventProcessor;
@@ -53,6 +54,7 @@ public final class BuildStep implements EventProcessor {
     private volatile java.util.function.Consumer<Outgoing> progress = o -> { };
     private volatile double incrementalMaxGrowth = -1;
     private StagedArtifacts artifacts;
+    private java.util.Optional<StoredEmbeddings> storedEmbeddings = java.util.Optional.empty();
 
     /**
      * @param runner where builds run: a child process per build in the worker ({@link ChildProcessBuildRunner})
@@ -69,6 +71,12 @@ public final class BuildStep implements EventProcessor {
         this.threads = threads;
         this.metrics = metrics;
         this.artifacts = StagedArtifacts.local(indices);
+    }
+
+    /** {@code paths.embeddings_dir = s3://...}: the embeddings file is brought into the local cache before each build. */
+    public BuildStep withStoredEmbeddings(java.util.Optional<StoredEmbeddings> stored) {
+        this.storedEmbeddings = stored;
+        return this;
     }
 
     /** {@code artifacts.store}: every staged file is uploaded there before its IndexBuilt goes out. */
@@ -98,6 +106,8 @@ public final class BuildStep implements EventProcessor {
         Path embeddings = embeddingsDir.resolve(key.embeddingsFileName());
         var cancelled = supervision.cancelled(request.getRebuildId(), key.toString());
         if (cancelled.isPresent()) return failed(request, key, FailureKind.CANCELLED, "not built: " + cancelled.get(), embeddings, 0);
+        var notFetched = fetchEmbeddings(key.embeddingsFileName());
+        if (notFetched.isPresent()) return failed(request, key, notFetched.get().kind(), notFetched.get().reason(), embeddings, 0);
         Path output;
         try {
             output = indices.staging(request.getRebuildId()).resolve(key.fileName());
@@ -164,6 +174,22 @@ public final class BuildStep implements EventProcessor {
             }
             case BuildOutcome.Failed f -> failed(request, key, f.kind(), f.reason(), embeddings, u.wallSeconds());
         };
+    }
+
+    private record NotFetched(FailureKind kind, String reason) {}
+
+    /** The embeddings from object storage into the local cache, when they live there; why not, if they cannot be had. */
+    private java.util.Optional<NotFetched> fetchEmbeddings(String name) {
+        if (storedEmbeddings.isEmpty()) return java.util.Optional.empty();
+        try {
+            storedEmbeddings.get().fetch(name);
+            return java.util.Optional.empty();
+        } catch (java.nio.file.NoSuchFileException | dev.faissrebuild.store.ChecksumMismatchException e) {
+            return java.util.Optional.of(new NotFetched(FailureKind.INVALID_INPUT, "embeddings " + name + " cannot be had: " + e.getMessage()));
+        } catch (IOException e) {
+            return java.util.Optional.of(new NotFetched(FailureKind.IO_ERROR, "embeddings " + name + " not downloaded from "
+                    + storedEmbeddings.get().describe() + ": " + e.getMessage()));
+        }
     }
 
     /** Puts the staged file in the artifact store (validators and the deployer may be on other machines); null when done. */

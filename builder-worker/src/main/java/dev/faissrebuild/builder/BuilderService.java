@@ -13,6 +13,7 @@ import dev.faissrebuild.runtime.loop.WorkerSpec;
 import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.store.ConfiguredStore;
 import dev.faissrebuild.store.StagedArtifacts;
+import dev.faissrebuild.store.StoredEmbeddings;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,7 +33,8 @@ public final class BuilderService {
                         rt.onClose(Cancellations.follow(rt.kafka(), "builder"))));
         EventPublisher progress = rt.onClose(new EventPublisher(rt.kafka(), "builder-progress"));
         step.withProgress(o -> progress.publishAsync(o)).withIncrementalMaxGrowth(c.rebuild().incrementalMaxGrowth())
-                .withArtifacts(new StagedArtifacts(ConfiguredStore.open(c).map(rt::onClose), new IndicesLayout(c.paths().indices())));
+                .withArtifacts(new StagedArtifacts(ConfiguredStore.open(c).map(rt::onClose), new IndicesLayout(c.paths().indices())))
+                .withStoredEmbeddings(StoredEmbeddings.configured(c).map(rt::onClose));
         rt.run(WorkerSpec.of("builder", List.of(Topics.REBUILD_REQUESTED), step).withGroup("builders")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-builder-" + rt.instanceId()));
     }

@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * faiss-rebuild on several "machines" that share no directory: a three-node Kafka cluster (KRaft, replication
  * factor 3, min.insync.replicas 2), each node a JVM of its own; S3-compatible object storage (S3Proxy, in this
  * JVM, on loopback); a control host (trigger and deployer), two builder hosts, a validator host and two
- * serving hosts running {@code faiss-rebuild follow}, every one a process with a data directory of its own.
+ * serving hosts running {@code faiss-rebuild follow}, every one a process with a data directory of its own. The
+ * embeddings are in the object store too, uploaded by the shipped Python script (boto3) as the upstream would.
  * The first rebuild loses a Kafka node (SIGKILL) while it builds, and gets it back; the second loses a
  * builder process mid-build. Both end with one generation deployed, and both serving hosts on it, byte for byte.
  */
@@ -77,14 +78,16 @@ class MultiHostTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3.getAccessKey(), S3.getSecretKey()))).build()) {
             s3.createBucket(r -> r.bucket(BUCKET));
         }
+        uploadEmbeddings();
         Path config = Files.writeString(dir.resolve("config.json"), """
                 {"scheduler": {"enabled": false}, "rebuild": {"max_workers": 2},
+                 "paths": {"embeddings_dir": "s3://%s/embeddings"},
                  "kafka": {"bootstrap_servers": "%s"},
                  "monitoring": {"health_check_port": 0, "metrics_port": 0},
                  "artifacts": {"store": "s3://%s/site-a", "s3_endpoint": "%s",
                                "s3_access_key_id_env": "TEST_S3_KEY", "s3_secret_access_key_env": "TEST_S3_SECRET"}}
-                """.formatted(kafka.bootstrapServers(), BUCKET, S3.getUri()));
-        for (String host : List.of("control", "build-a", "build-b", "validate")) embeddings(dir.resolve(host));
+                """.formatted(BUCKET, kafka.bootstrapServers(), BUCKET, S3.getUri()));
+        for (String host : List.of("control", "build-a", "build-b", "validate")) Files.createDirectories(dir.resolve(host));
         start("trigger", "control", TriggerMain.class);
         start("deployer", "control", DeployerService.class);
         start("validator", "validate", ValidatorService.class);
@@ -116,6 +119,9 @@ class MultiHostTest {
             assertThat(indicesBuilt(builder, g1.getRebuildId(), marks)).as("indices built by " + builder).isNotEmpty();
         }
         assertThat(processes.get("deployer").printed("event=artifact_downloaded key=staging/" + g1.getRebuildId())).as("the deployer took staged files from the store").isTrue();
+        for (String worker : List.of("builder-a", "builder-b", "validator")) {
+            assertThat(processes.get(worker).printed("event=embeddings_downloaded file=embeddings_")).as(worker + " streamed the embeddings from the store").isTrue();
+        }
         assertEveryProcessAlive(Set.of());
 
         // 2: one builder process is SIGKILLed mid-build: the other builds its indices too
@@ -138,10 +144,21 @@ class MultiHostTest {
         System.out.printf("deploy -> serving host switched: rebuild 1 %s s, rebuild 2 %s s%n", switch1, switch2);
     }
 
-    private void embeddings(Path host) throws Exception {
+    /** The upstream pipeline's side: embeddings written, then uploaded by the shipped Python script (boto3, Debian's python3). */
+    private void uploadEmbeddings() throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", PrometheusRulesFiles.repoRoot().resolve("clients/python/upload_embeddings.py").toString(),
+                "s3://" + BUCKET + "/embeddings", "--endpoint-url", S3.getUri().toString()));
         for (Horizon h : Horizon.values()) {
-            TestData.weatherLike(host.resolve("embeddings").resolve(new IndexKey(h, IndexType.FLATIP).embeddingsFileName()), ROWS, DIM, h.hours());
+            Path file = dir.resolve("upstream").resolve(new IndexKey(h, IndexType.FLATIP).embeddingsFileName());
+            TestData.weatherLike(file, ROWS, DIM, h.hours());
+            command.add(file.toString());
         }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", S3.getAccessKey(), "AWS_SECRET_ACCESS_KEY", S3.getSecretKey(), "AWS_DEFAULT_REGION", "us-east-1"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out.lines().filter(l -> l.startsWith("uploaded ")).count()).as(out).isEqualTo(4);
     }
 
     private Map<String, String> env() {

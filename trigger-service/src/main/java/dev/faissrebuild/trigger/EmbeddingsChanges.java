@@ -4,6 +4,7 @@ import dev.faissrebuild.model.IndexKey;
 import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.Sha256;
+import dev.faissrebuild.store.StoredEmbeddings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ public final class EmbeddingsChanges {
     private final Path embeddingsDir;
     private final IndicesLayout layout;
     private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+    private Optional<StoredEmbeddings> stored = Optional.empty();
 
     private record Cached(long size, long modified, String sha256) {}
 
@@ -32,18 +34,35 @@ public final class EmbeddingsChanges {
     /** Why the index need not be rebuilt, or empty when it should be. */
     public Optional<String> unchanged(IndexKey key) {
         Optional<GenerationManifest.Entry> live = layout.liveManifest().flatMap(m -> m.entry(key.toString()));
-        Path file = embeddingsDir.resolve(key.embeddingsFileName());
-        if (live.isEmpty() || live.get().embeddingsSha256() == null || !Files.isRegularFile(file)) return Optional.empty();
-        return sha256(file).filter(live.get().embeddingsSha256()::equals)
+        if (live.isEmpty() || live.get().embeddingsSha256() == null) return Optional.empty();
+        return current(key).filter(live.get().embeddingsSha256()::equals)
                 .map(sha -> "embeddings unchanged since the live index was built (sha256 " + sha.substring(0, 12) + "…)");
     }
 
     /** True when a live index of {@code key} exists and its embeddings file now holds other data than it was built from. */
     public boolean changedSinceLive(IndexKey key) {
         Optional<GenerationManifest.Entry> live = layout.liveManifest().flatMap(m -> m.entry(key.toString()));
+        if (live.isEmpty() || live.get().embeddingsSha256() == null) return false;
+        return current(key).map(sha -> !sha.equals(live.get().embeddingsSha256())).orElse(false);
+    }
+
+    /** {@code paths.embeddings_dir = s3://...}: the sha256 the store holds for a file is compared, nothing downloaded. */
+    public EmbeddingsChanges withStored(Optional<StoredEmbeddings> stored) {
+        this.stored = stored;
+        return this;
+    }
+
+    /** The sha256 of the key's embeddings as they are now; empty when there is no such file (or it cannot be read). */
+    private Optional<String> current(IndexKey key) {
+        if (stored.isPresent()) {
+            try {
+                return stored.get().sha256(key.embeddingsFileName());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
         Path file = embeddingsDir.resolve(key.embeddingsFileName());
-        if (live.isEmpty() || live.get().embeddingsSha256() == null || !Files.isRegularFile(file)) return false;
-        return sha256(file).map(sha -> !sha.equals(live.get().embeddingsSha256())).orElse(false);
+        return Files.isRegularFile(file) ? sha256(file) : Optional.empty();
     }
 
     private Optional<String> sha256(Path file) {

@@ -46,7 +46,8 @@ public final class TriggerService {
         rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);
         view.started(Instant.now());
         metrics.gauges(view, layout, c);
-        RebuildPlanner planner = new RebuildPlanner(view, c.rebuild().keys(), new EmbeddingsChanges(c.paths().embeddings(), layout),
+        RebuildPlanner planner = new RebuildPlanner(view, c.rebuild().keys(), new EmbeddingsChanges(c.paths().embeddings(), layout)
+                .withStored(dev.faissrebuild.store.StoredEmbeddings.configured(c).map(rt::onClose)),
                 Clock.systemUTC(), Duration.ofHours(c.scheduler().maxRebuildDurationHours()), c.scheduler().maxConsecutiveFailures(),
                 Duration.ofHours(c.scheduler().failureCooldownHours()));
         RebuildCancels cancels = new RebuildCancels(view, Clock.systemUTC(), Duration.ofHours(c.scheduler().maxRebuildDurationHours()));

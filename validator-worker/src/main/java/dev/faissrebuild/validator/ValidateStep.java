@@ -20,6 +20,7 @@ import dev.faissrebuild.runtime.loop.PermanentFailure;
 import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.store.ChecksumMismatchException;
 import dev.faissrebuild.store.StagedArtifacts;
+import dev.faissrebuild.store.StoredEmbeddings;
 import dev.faissrebuild.validator.run.ChildValidation;
 import dev.faissrebuild.validator.run.ValidationRunner;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public final class ValidateStep implements EventProcessor {
     private final Supervisions supervisions;
     private final IndexMetrics metrics;
     private StagedArtifacts artifacts;
+    private java.util.Optional<StoredEmbeddings> storedEmbeddings = java.util.Optional.empty();
     private MemoryBudget budget = MemoryBudget.ofGb(0);
 
     /**
@@ -64,6 +66,12 @@ public final class ValidateStep implements EventProcessor {
     /** {@code artifacts.store}: a staged file built on another machine is downloaded (and verified) before it is judged. */
     public ValidateStep withArtifacts(StagedArtifacts artifacts) {
         this.artifacts = artifacts;
+        return this;
+    }
+
+    /** {@code paths.embeddings_dir = s3://...}: the embeddings are brought into the local cache before the gates read them. */
+    public ValidateStep withStoredEmbeddings(java.util.Optional<StoredEmbeddings> stored) {
+        this.storedEmbeddings = stored;
         return this;
     }
 
@@ -114,6 +122,11 @@ public final class ValidateStep implements EventProcessor {
      */
     private ValidationOutcome judge(Candidate candidate, IndexBuilt built) throws InterruptedException {
         EmbeddingsSnapshot source;
+        try {
+            if (storedEmbeddings.isPresent()) storedEmbeddings.get().fetch(built.getEmbeddingsPath());
+        } catch (java.io.IOException e) {
+            return validator.refused("embeddings " + built.getEmbeddingsPath() + " cannot be had from " + storedEmbeddings.get().describe() + ": " + e.getMessage());
+        }
         try {
             source = EmbeddingsSnapshot.take(embeddingsDir, candidate.embeddings(), built.getEmbeddingsSha256(), built.getEmbeddingsIdentity());
         } catch (IllegalArgumentException e) {

@@ -13,6 +13,7 @@ import dev.faissrebuild.runtime.memory.MemoryBudget;
 import dev.faissrebuild.validator.run.ChildValidation;
 import dev.faissrebuild.store.ConfiguredStore;
 import dev.faissrebuild.store.StagedArtifacts;
+import dev.faissrebuild.store.StoredEmbeddings;
 import java.time.Duration;
 import java.util.List;
 
@@ -30,7 +31,8 @@ public final class ValidatorService {
                 new ChildValidation(ChildProcesses.sameJvm()), new Supervisions(Duration.ofMinutes(c.rebuild().maxRebuildTimeMinutes()),
                         rt.onClose(Cancellations.follow(rt.kafka(), "validator"))))
                 .withMemoryBudget(MemoryBudget.onHost(c.rebuild().maxMemoryGb(), c.paths().state().resolve("memory")))
-                .withArtifacts(new StagedArtifacts(ConfiguredStore.open(c).map(rt::onClose), layout));
+                .withArtifacts(new StagedArtifacts(ConfiguredStore.open(c).map(rt::onClose), layout))
+                .withStoredEmbeddings(StoredEmbeddings.configured(c).map(rt::onClose));
         rt.run(WorkerSpec.of("validator", List.of(Topics.INDEX_BUILT), step).withGroup("validators")
                 .withConcurrency(c.rebuild().maxWorkers()).transactional("faiss-rebuild-validator-" + rt.instanceId()));
     }

@@ -30,7 +30,7 @@ final class ConfigValidator {
         v.backupKey(c);
         v.notifications(c.notifications(), c.scheduler().notificationChannels());
         v.logging(c.logging());
-        v.artifacts(c.artifacts());
+        v.artifacts(c.artifacts(), c.paths());
         return v.problems;
     }
 
@@ -150,17 +150,19 @@ final class ConfigValidator {
     }
 
     /** A store location of a known kind; S3 settings only with an S3 store (they would be ignored otherwise). */
-    private void artifacts(FaissRebuildConfig.Artifacts a) {
+    private void artifacts(FaissRebuildConfig.Artifacts a, FaissRebuildConfig.Paths paths) {
         boolean s3 = a.store().startsWith("s3://");
-        if (s3 && !a.store().matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?")) {
-            problem("artifacts.store", a.store(), "s3://bucket[/prefix] with a valid bucket name (3-63 lower-case letters, digits, '.', '-')");
-        } else if (a.shared() && !s3 && !java.nio.file.Path.of(a.store()).isAbsolute()) {
+        if (s3) bucket("artifacts.store", a.store());
+        else if (a.shared() && !java.nio.file.Path.of(a.store()).isAbsolute()) {
             problem("artifacts.store", a.store(), "\"\" (this machine's indices directory), s3://bucket[/prefix], or an absolute directory path");
         }
-        if (!s3) {
+        if (paths.embeddingsInStore()) bucket("paths.embeddings_dir", paths.embeddingsDir());
+        if (!s3 && !paths.embeddingsInStore()) {
             for (var f : java.util.Map.of("artifacts.s3_endpoint", a.s3Endpoint(), "artifacts.s3_access_key_id_env", a.s3AccessKeyIdEnv(),
                     "artifacts.s3_secret_access_key_env", a.s3SecretAccessKeyEnv()).entrySet()) {
-                if (!f.getValue().isBlank()) problem(f.getKey(), f.getValue(), "\"\" unless artifacts.store is an s3:// location (it would be ignored)");
+                if (!f.getValue().isBlank()) {
+                    problem(f.getKey(), f.getValue(), "\"\" unless artifacts.store or paths.embeddings_dir is an s3:// location (it would be ignored)");
+                }
             }
             return;
         }
@@ -169,6 +171,12 @@ final class ConfigValidator {
         if (a.s3AccessKeyIdEnv().isBlank() != a.s3SecretAccessKeyEnv().isBlank()) {
             problem("artifacts.s3_secret_access_key_env", a.s3SecretAccessKeyEnv(),
                     "set together with artifacts.s3_access_key_id_env (both, or neither for the AWS default credentials chain)");
+        }
+    }
+
+    private void bucket(String field, String location) {
+        if (!location.matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?")) {
+            problem(field, location, "s3://bucket[/prefix] with a valid bucket name (3-63 lower-case letters, digits, '.', '-')");
         }
     }
 

@@ -32,8 +32,14 @@ public record FaissRebuildConfig(Paths paths, Rebuild rebuild, Validation valida
             return Path.of(dataDir).toAbsolutePath().normalize();
         }
 
+        /** Where embeddings files are read on this machine: the directory, or the local cache of an {@code s3://} one. */
         public Path embeddings() {
-            return data().resolve(embeddingsDir).normalize();
+            return embeddingsInStore() ? state().resolve("embeddings-cache") : data().resolve(embeddingsDir).normalize();
+        }
+
+        /** {@code embeddings_dir} is an {@code s3://bucket[/prefix]}: files are streamed from there into {@link #embeddings()}. */
+        public boolean embeddingsInStore() {
+            return embeddingsDir.startsWith("s3://");
         }
 
         public Path indices() {

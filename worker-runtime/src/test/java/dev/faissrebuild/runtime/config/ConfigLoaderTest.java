@@ -114,7 +114,7 @@ class ConfigLoaderTest {
                 {"artifacts": {"store": "relative/dir", "s3_endpoint": "http://127.0.0.1:9000"}}""");
         assertThatThrownBy(() -> ConfigLoader.load(bad, null))
                 .hasMessageContaining("artifacts.store = \"relative/dir\": expected \"\" (this machine's indices directory), s3://bucket[/prefix], or an absolute directory path")
-                .hasMessageContaining("artifacts.s3_endpoint = \"http://127.0.0.1:9000\": expected \"\" unless artifacts.store is an s3:// location (it would be ignored)");
+                .hasMessageContaining("artifacts.s3_endpoint = \"http://127.0.0.1:9000\": expected \"\" unless artifacts.store or paths.embeddings_dir is an s3:// location (it would be ignored)");
         Path halfCredentials = file("""
                 {"artifacts": {"store": "s3://Bad_Bucket/x", "s3_endpoint": "minio:9000", "s3_access_key_id_env": "K"}}""");
         assertThatThrownBy(() -> ConfigLoader.load(halfCredentials, null))
