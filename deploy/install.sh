@@ -42,7 +42,7 @@ fi
 # data and logs (750), and the units, with the prefix they run from
 install -d -m 750 "$r/var/lib/faiss-rebuild" "$r/var/lib/faiss-rebuild/embeddings" "$r/var/log/faiss-rebuild"
 install -d -m 755 "$r/etc/systemd/system"
-for unit in faiss-rebuild.service faiss-rebuild-worker@.service; do
+for unit in faiss-rebuild.service faiss-rebuild-worker@.service faiss-rebuild-follow.service; do
   sed "s#/opt/faiss-rebuild#$prefix#g" "$src/deploy/systemd/$unit" | install -m 644 /dev/stdin "$r/etc/systemd/system/$unit"
 done
 

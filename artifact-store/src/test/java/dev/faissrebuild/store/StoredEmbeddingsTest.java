@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faissrebuild.runtime.files.Sha256;
+import dev.faissrebuild.store.testing.S3Testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -12,11 +13,7 @@ import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Embeddings in object storage, as an upstream puts them (plain PUTs with x-amz-meta-sha256), read through the local cache. */
@@ -28,7 +25,7 @@ class StoredEmbeddingsTest {
 
     @Test
     void downloadedOnceVerifiedAndAgainOnlyWhenTheStoredSha256Changes() throws Exception {
-        try (S3Client s3 = raw(); StoredEmbeddings e = embeddings(s3)) {
+        try (S3Client s3 = S3Testing.client(S3); StoredEmbeddings e = embeddings(s3)) {
             put(s3, "embeddings_24h.npy", "first version".getBytes(), null);
             Path cached = e.fetch("embeddings_24h.npy");
             assertThat(Files.readString(cached)).isEqualTo("first version");
@@ -48,7 +45,7 @@ class StoredEmbeddingsTest {
 
     @Test
     void anObjectWithoutItsSha256OrNoObjectIsRefusedSayingWhatToDo() throws Exception {
-        try (S3Client s3 = raw(); StoredEmbeddings e = embeddings(s3)) {
+        try (S3Client s3 = S3Testing.client(S3); StoredEmbeddings e = embeddings(s3)) {
             s3.putObject(r -> r.bucket(BUCKET).key("current/embeddings_6h.npy"), RequestBody.fromBytes(new byte[] {1, 2, 3}));
             assertThatThrownBy(() -> e.fetch("embeddings_6h.npy"))
                     .hasMessageContaining("s3://weather/current/embeddings_6h.npy carries no sha256 metadata: upload it with x-amz-meta-sha256");
@@ -60,7 +57,7 @@ class StoredEmbeddingsTest {
     private StoredEmbeddings embeddings(S3Client s3) throws Exception {
         s3.createBucket(r -> r.bucket(BUCKET));
         return new StoredEmbeddings(ArtifactStore.open("s3://" + BUCKET + "/current",
-                new S3ArtifactStore.Settings(S3.getUri(), "us-east-1", S3.getAccessKey(), S3.getSecretKey())), dir.resolve("cache"));
+                S3Testing.settings(S3)), dir.resolve("cache"));
     }
 
     /** As an upstream would: a plain PUT with the sha256 of the bytes in the metadata ({@code claimed} to lie about them). */
@@ -80,9 +77,4 @@ class StoredEmbeddingsTest {
         }
     }
 
-    private static S3Client raw() {
-        return S3Client.builder().endpointOverride(S3.getUri()).region(Region.US_EAST_1).forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3.getAccessKey(), S3.getSecretKey()))).build();
-    }
 }

@@ -11,6 +11,7 @@ import dev.faissrebuild.runtime.files.IndicesLock;
 import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.store.ArtifactStore;
 import dev.faissrebuild.store.S3ArtifactStore;
+import dev.faissrebuild.store.testing.S3Testing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,6 @@ import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code faiss-rebuild follow} as a process: killed (halted like SIGKILL, by the crash point
@@ -44,17 +41,14 @@ class FollowCrashTest {
 
     @Test
     void killedMidDownloadItServesTheOldSetCompleteThenTheNewOne() throws Exception {
-        try (S3Client s3 = S3Client.builder().endpointOverride(S3.getUri()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3.getAccessKey(), S3.getSecretKey()))).build()) {
-            s3.createBucket(r -> r.bucket(BUCKET));
-        }
+        S3Testing.createBucket(S3, BUCKET);
         IndicesLayout deployer = new IndicesLayout(dir.resolve("deployer/indices"));
         IndicesLayout host = new IndicesLayout(dir.resolve("serve/indices"));
         Path config = Files.writeString(dir.resolve("config.json"), """
                 {"artifacts": {"store": "s3://%s/site", "s3_endpoint": "%s", "s3_access_key_id_env": "K", "s3_secret_access_key_env": "S"}}
                 """.formatted(BUCKET, S3.getUri()));
         try (ArtifactStore store = ArtifactStore.open("s3://" + BUCKET + "/site",
-                new S3ArtifactStore.Settings(S3.getUri(), "us-east-1", S3.getAccessKey(), S3.getSecretKey()))) {
+                S3Testing.settings(S3))) {
             GenerationPublisher publisher = new GenerationPublisher(deployer, Optional.of(store));
             GenerationManifest g1 = deploy(deployer, publisher, "r-1", 1);
             try (ChildJvm follow = follow(config, host, Map.of())) {

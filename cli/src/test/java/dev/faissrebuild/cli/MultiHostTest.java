@@ -15,6 +15,7 @@ import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.Sha256;
 import dev.faissrebuild.runtime.kafka.KafkaSettings;
+import dev.faissrebuild.store.testing.S3Testing;
 import dev.faissrebuild.testing.TestData;
 import dev.faissrebuild.trigger.TriggerMain;
 import dev.faissrebuild.validator.ValidatorService;
@@ -41,10 +42,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * faiss-rebuild on several "machines" that share no directory: a three-node Kafka cluster (KRaft, replication
@@ -74,10 +71,7 @@ class MultiHostTest {
     void rebuildsAcrossHostsSurviveAKafkaNodeAndABuilderDying() throws Exception {
         KafkaCluster kafka = KafkaCluster.start(dir.resolve("kafka"));
         running.add(kafka);
-        try (S3Client s3 = S3Client.builder().endpointOverride(S3.getUri()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3.getAccessKey(), S3.getSecretKey()))).build()) {
-            s3.createBucket(r -> r.bucket(BUCKET));
-        }
+        S3Testing.createBucket(S3, BUCKET);
         uploadEmbeddings();
         Path config = Files.writeString(dir.resolve("config.json"), """
                 {"scheduler": {"enabled": false}, "rebuild": {"max_workers": 2},

@@ -57,7 +57,8 @@ class ShippedServiceTest {
         // and the host's own commands the units run (ExecReload's kill)
         Files.copy(Path.of("/bin/kill").toRealPath(), Files.createDirectories(scratch.resolve("bin")).resolve("kill"),
                 java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        for (String unit : List.of("faiss-rebuild.service", "faiss-rebuild-worker@builder.service", "faiss-rebuild-worker@deployer.service")) {
+        for (String unit : List.of("faiss-rebuild.service", "faiss-rebuild-worker@builder.service", "faiss-rebuild-worker@deployer.service",
+                "faiss-rebuild-follow.service")) {
             Run r = run(scratch, "systemd-analyze", "verify", "--root=" + scratch, "/etc/systemd/system/" + unit);
             assertThat(r.code()).as(unit + ": " + r.out()).isZero();
             assertThat(r.out()).as(unit).isEmpty();

@@ -15,6 +15,7 @@ import dev.faissrebuild.runtime.http.Health;
 import dev.faissrebuild.store.ArtifactStore;
 import dev.faissrebuild.store.PublishedGenerations;
 import dev.faissrebuild.store.S3ArtifactStore;
+import dev.faissrebuild.store.testing.S3Testing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -56,12 +53,12 @@ class GenerationFollowerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        try (S3Client s3 = raw()) {
+        try (S3Client s3 = S3Testing.client(S3)) {
             s3.createBucket(r -> r.bucket(BUCKET));
         }
         deployer = new IndicesLayout(dir.resolve("deployer/indices"));
         host = new IndicesLayout(dir.resolve("host/indices"));
-        store = ArtifactStore.open("s3://" + BUCKET + "/site", new S3ArtifactStore.Settings(S3.getUri(), "us-east-1", S3.getAccessKey(), S3.getSecretKey()));
+        store = ArtifactStore.open("s3://" + BUCKET + "/site", S3Testing.settings(S3));
         publisher = new GenerationPublisher(deployer, Optional.of(store));
         follower = new GenerationFollower(new PublishedGenerations(store), host);
     }
@@ -114,7 +111,7 @@ class GenerationFollowerTest {
         GenerationManifest g2 = deploy("r-2", 2, TestGenerations.KEYS);
         String victim = "site/generations/" + g2.generationId() + "/" + IndexKey.parse("12h/ivfpq").fileName();
         byte[] good;
-        try (S3Client s3 = raw()) {
+        try (S3Client s3 = S3Testing.client(S3)) {
             good = s3.getObjectAsBytes(r -> r.bucket(BUCKET).key(victim)).asByteArray();
             byte[] bad = good.clone();
             bad[bad.length / 2] ^= 1;
@@ -135,7 +132,7 @@ class GenerationFollowerTest {
             assertThat(left.map(p -> p.getFileName().toString())).as("nothing half-downloaded left").containsExactly(g1.generationId());
         }
 
-        try (S3Client s3 = raw()) { // mended in the store: the next pass takes it
+        try (S3Client s3 = S3Testing.client(S3)) { // mended in the store: the next pass takes it
             String sha = s3.headObject(r -> r.bucket(BUCKET).key(victim)).metadata().get("sha256");
             s3.putObject(r -> r.bucket(BUCKET).key(victim).metadata(Map.of("sha256", sha)), RequestBody.fromBytes(good));
         }
@@ -175,9 +172,4 @@ class GenerationFollowerTest {
         }
     }
 
-    static S3Client raw() {
-        return S3Client.builder().endpointOverride(S3.getUri()).region(Region.US_EAST_1).forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3.getAccessKey(), S3.getSecretKey()))).build();
-    }
 }
