@@ -113,7 +113,7 @@ class MultiHostTest {
             assertThat(indicesBuilt(builder, g1.getRebuildId(), marks)).as("indices built by " + builder).isNotEmpty();
         }
         assertThat(processes.get("deployer").printed("event=artifact_downloaded key=staging/" + g1.getRebuildId())).as("the deployer took staged files from the store").isTrue();
-        for (String worker : List.of("builder-a", "builder-b", "validator")) {
+        for (String worker : List.of("builder-a", "builder-b", "validator", "deployer")) {
             assertThat(processes.get(worker).printed("event=embeddings_downloaded file=embeddings_")).as(worker + " streamed the embeddings from the store").isTrue();
         }
         assertEveryProcessAlive(Set.of());

@@ -55,6 +55,12 @@ class UserErrorsTest {
         assertOneClearLine(cli("rebuild", "--timeout", "soon"), "'soon' is not an int");
         assertOneClearLine(cli("backup", "restore", "--backup-id", "../x", "--force", "--data-dir", dir.toString()), "backup id");
         assertOneClearLine(cli("generate-embeddings", "--out", "/proc/no/such/dir", "--count", "10", "--dim", "4"), "/proc/no: no such file or directory");
+        assertOneClearLine(cli("follow", "--indices", dir.resolve("serve").toString(), "--data-dir", dir.toString()),
+                "follow needs a store: --store s3://bucket[/prefix] or artifacts.store in the config");
+        Path s3 = file("s3.json", "{\"artifacts\": {\"store\": \"s3://faiss/x\", \"s3_access_key_id_env\": \"NO_SUCH_KEY_VAR\", "
+                + "\"s3_secret_access_key_env\": \"NO_SUCH_SECRET_VAR\"}}");
+        assertOneClearLine(cli("follow", "--config", s3.toString(), "--indices", dir.resolve("serve").toString(), "--data-dir", dir.toString()),
+                "artifacts.s3_access_key_id_env = \"NO_SUCH_KEY_VAR\": expected the name of a set environment variable; NO_SUCH_KEY_VAR is not set");
         assertOneClearLine(run(Map.of(), BuilderService.class, "--config", bad.toString()), "builder: config " + bad + ": 2 problem(s)");
         assertOneClearLine(run(Map.of(), BuilderService.class, "--confg", bad.toString()), "unknown option --confg");
         assertOneClearLine(run(Map.of(ConfigLoader.LOG_LEVEL_ENV, "LOUD"), FaissRebuildCli.class, "status", "--data-dir", dir.toString()),

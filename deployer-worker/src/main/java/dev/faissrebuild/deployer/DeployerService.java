@@ -13,6 +13,7 @@ import dev.faissrebuild.runtime.lease.ActiveWork;
 import dev.faissrebuild.runtime.loop.WorkerSpec;
 import dev.faissrebuild.store.ConfiguredStore;
 import dev.faissrebuild.store.StagedArtifacts;
+import dev.faissrebuild.store.StoredEmbeddings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class DeployerService {
                 c.deploy().verifyQueries(), lockWait, c.deploy().backupBeforeDeploy() ? new PreDeployBackup(backups) : null, DeployPolicy.of(c));
         var store = ConfiguredStore.open(c).map(rt::onClose);
         GenerationPublisher publisher = new GenerationPublisher(layout, store);
-        deployment.withArtifacts(new StagedArtifacts(store, layout), publisher);
+        deployment.withArtifacts(new StagedArtifacts(store, layout), publisher).withStoredEmbeddings(StoredEmbeddings.configured(c).map(rt::onClose));
         rt.health().check("live_set", new LiveSetHealth(layout, c.rebuild().keys())::check);
         WorkerSpec spec = WorkerSpec.of("deployer", List.of(Topics.INDEX_VALIDATED, Topics.INDEX_BUILT, Topics.CANCELLATIONS), new DeployStep(layout, deployment))
                 .transactional(TRANSACTIONAL_ID).withGroupInstanceId(TRANSACTIONAL_ID);

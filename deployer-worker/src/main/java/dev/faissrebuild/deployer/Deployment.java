@@ -15,6 +15,7 @@ import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.IndicesLayout;
 import dev.faissrebuild.runtime.files.IndicesLock;
 import dev.faissrebuild.store.StagedArtifacts;
+import dev.faissrebuild.store.StoredEmbeddings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class Deployment {
     private final DeployPolicy policy;
     private StagedArtifacts artifacts;
     private GenerationPublisher publisher;
+    private Optional<StoredEmbeddings> storedEmbeddings = Optional.empty();
 
     /** Without backups before deploys. */
     public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait) {
@@ -137,6 +139,7 @@ public final class Deployment {
         GenerationManifest manifest = new GenerationManifest(1, generationId, Instant.now(), rebuildId, trigger.name(),
                 previous.orElse(null), entries);
         store.write(manifest, sources);
+        fetchEmbeddings(manifest); // before the switch: the verification right after it reads them
         long t0 = System.nanoTime();
         generationSwitch.switchTo(generationId, allKeys);
         double swapMillis = (System.nanoTime() - t0) / 1e6;
@@ -182,6 +185,26 @@ public final class Deployment {
                 sources.put(key.fileName(), layout.generation(previous.get()).resolve(key.fileName()));
             } else {
                 throw new MissingIndex(key);
+            }
+        }
+    }
+
+    /** {@code paths.embeddings_dir = s3://...}: the verification's queries come from the cached embeddings, brought up to date first. */
+    public Deployment withStoredEmbeddings(Optional<StoredEmbeddings> stored) {
+        this.storedEmbeddings = stored;
+        return this;
+    }
+
+    /** The rebuilt indices' embeddings into the local cache (the verifier takes seeded random queries where it cannot). */
+    private void fetchEmbeddings(GenerationManifest manifest) {
+        if (storedEmbeddings.isEmpty()) return;
+        for (GenerationManifest.Entry e : manifest.files()) {
+            if (!e.rebuilt() || e.embeddingsPath() == null) continue;
+            try {
+                storedEmbeddings.get().fetch(e.embeddingsPath());
+            } catch (IOException | IllegalArgumentException x) {
+                LOG.warn("event=verify_embeddings_unavailable generation={} index={} reason=\"{}\" then=random_queries", manifest.generationId(),
+                        e.indexKey(), x.getMessage());
             }
         }
     }

@@ -74,7 +74,7 @@ public final class FollowerService implements AutoCloseable {
     private void pass() {
         try {
             Optional<PublishedGenerations.Live> live = published.live();
-            state.record(follower.syncOnce(), live);
+            state.record(follower.syncTo(live), live);
         } catch (IOException | RuntimeException e) {
             LOG.warn("event=follow_pass_failed live_here={} error=\"{}\"", state.liveHere(), e.getMessage());
             state.failed(e.getMessage());

@@ -50,7 +50,11 @@ public final class GenerationFollower {
 
     /** One pass; store failures other than a refused object are thrown (the caller retries at its next pass). */
     public SyncResult syncOnce() throws IOException {
-        Optional<PublishedGenerations.Live> live = published.live();
+        return syncTo(published.live());
+    }
+
+    /** One pass towards what {@code LIVE} said when the caller read it. */
+    public SyncResult syncTo(Optional<PublishedGenerations.Live> live) throws IOException {
         if (live.isEmpty()) return new SyncResult.NothingPublished();
         String id = live.get().generationId();
         Optional<String> here = layout.liveGenerationId();
