@@ -1,5 +1,6 @@
 package dev.faissrebuild.store;
 
+import dev.faissrebuild.runtime.files.ConfinedPaths;
 import dev.faissrebuild.runtime.files.GenerationManifest;
 import dev.faissrebuild.runtime.files.Sha256;
 import java.io.IOException;
@@ -107,7 +108,7 @@ public final class PublishedGenerations {
      * the manifest's (a file replaced in the store with a matching sidecar is still refused).
      */
     public long fetch(GenerationManifest manifest, GenerationManifest.Entry e, Path dir) throws IOException {
-        Path file = dir.resolve(e.fileName());
+        Path file = dir.resolve(ConfinedPaths.requireSimpleName(e.fileName(), "file name in the manifest of " + manifest.generationId()));
         ArtifactStore.StoredObject o = store.get(key(manifest.generationId(), e.fileName()), file);
         if (!o.sha256().equals(e.sha256())) {
             Files.deleteIfExists(file);

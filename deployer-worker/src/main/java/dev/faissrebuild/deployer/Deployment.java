@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,9 +49,8 @@ public final class Deployment {
     private final Duration lockWait;
     private final PreDeployBackup preDeployBackup;
     private final DeployPolicy policy;
-    private StagedArtifacts artifacts;
+    private final GenerationSources generationSources;
     private GenerationPublisher publisher;
-    private Optional<StoredEmbeddings> storedEmbeddings = Optional.empty();
 
     /** Without backups before deploys. */
     public Deployment(IndicesLayout layout, Path embeddingsDir, List<IndexKey> allKeys, int verifyQueries, Duration lockWait) {
@@ -76,15 +74,26 @@ public final class Deployment {
         this.rollback = new Rollback(layout);
         this.lockWait = lockWait;
         this.preDeployBackup = preDeployBackup;
-        this.artifacts = StagedArtifacts.local(layout);
+        this.generationSources = new GenerationSources(layout, this.allKeys, policy);
         this.publisher = GenerationPublisher.none(layout);
     }
 
     /** {@code artifacts.store}: staged files come from there, and every switch is mirrored there for serving hosts. */
     public Deployment withArtifacts(StagedArtifacts artifacts, GenerationPublisher publisher) {
-        this.artifacts = artifacts;
+        generationSources.use(artifacts);
         this.publisher = publisher;
         return this;
+    }
+
+    /** {@code paths.embeddings_dir = s3://...}: the verification's queries come from the cached embeddings, brought up to date first. */
+    public Deployment withStoredEmbeddings(Optional<StoredEmbeddings> stored) {
+        generationSources.use(stored);
+        return this;
+    }
+
+    /** Once a rebuild is decided: its staged objects in the artifact store are no longer needed. */
+    void forgetStaged(String rebuildId) {
+        generationSources.forgetStaged(rebuildId);
     }
 
     List<SpecificRecord> decide(DeployStep.RebuildRef ref, Map<IndexKey, SpecificRecord> outcomes) throws IOException {
@@ -115,17 +124,17 @@ public final class Deployment {
                     allKeys.stream().map(IndexKey::toString).toList(), null));
         }
         String generationId = GenerationStore.newId(requestedAt, rebuildId);
-        List<GenerationManifest.Entry> entries = new ArrayList<>();
-        Map<String, Path> sources = new HashMap<>();
+        GenerationSources.Collected collected;
         try {
-            collect(previous, live, outcomes, entries, sources);
+            collected = generationSources.collect(previous, live, outcomes);
         } catch (java.nio.file.NoSuchFileException | dev.faissrebuild.store.ChecksumMismatchException e) {
             return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: a staged file cannot be had: " + e.getMessage(),
                     allKeys.stream().map(IndexKey::toString).toList(), null));
-        } catch (MissingIndex m) {
+        } catch (GenerationSources.MissingIndex m) {
             return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + m.key + " was not rebuilt and there is no "
                     + "live generation to take it from; the first deployment needs every index", List.of(m.key.toString()), null));
         }
+        List<GenerationManifest.Entry> entries = collected.entries();
         List<String> mixed = HorizonConsistency.problems(entries);
         if (!mixed.isEmpty()) {
             return List.of(failed(rebuildId, trigger, requestedAt, "nothing deployed: " + String.join("; ", mixed),
@@ -138,8 +147,8 @@ public final class Deployment {
         }
         GenerationManifest manifest = new GenerationManifest(1, generationId, Instant.now(), rebuildId, trigger.name(),
                 previous.orElse(null), entries);
-        store.write(manifest, sources);
-        fetchEmbeddings(manifest); // before the switch: the verification right after it reads them
+        store.write(manifest, collected.sources());
+        generationSources.fetchEmbeddings(manifest); // before the switch: the verification right after it reads them
         long t0 = System.nanoTime();
         generationSwitch.switchTo(generationId, allKeys);
         double swapMillis = (System.nanoTime() - t0) / 1e6;
@@ -157,66 +166,6 @@ public final class Deployment {
         List<SpecificRecord> out = rollBack(lock, rebuildId, trigger, requestedAt, generationId, previous, problems);
         publisher.mirror(lock);
         return out;
-    }
-
-    /** An index neither rebuilt nor live: the first deployment needs every index. */
-    private static final class MissingIndex extends Exception {
-        final IndexKey key;
-
-        MissingIndex(IndexKey key) {
-            super(key.toString(), null, false, false);
-            this.key = key;
-        }
-    }
-
-    /** The manifest entries and their files: rebuilt ones from staging, the others carried over from the live generation. */
-    private void collect(Optional<String> previous, Optional<GenerationManifest> live, Map<IndexKey, SpecificRecord> outcomes,
-                         List<GenerationManifest.Entry> entries, Map<String, Path> sources) throws IOException, MissingIndex {
-        for (IndexKey key : allKeys) {
-            if (outcomes.get(key) instanceof IndexValidated v) {
-                entries.add(ManifestEntries.rebuilt(key, v));
-                sources.put(key.fileName(), staged(v.getBuilt()));
-            } else if (outcomes.get(key) instanceof IndexRejected r) { // waived: decide() let only those through
-                entries.add(ManifestEntries.rejected(key, r, policy.waiver(r).orElseThrow()));
-                sources.put(key.fileName(), staged(r.getBuilt()));
-            } else if (live.flatMap(m -> m.entry(key.toString())).isPresent()) {
-                GenerationManifest.Entry carried = live.get().entry(key.toString()).get();
-                entries.add(ManifestEntries.carriedOver(carried));
-                sources.put(key.fileName(), layout.generation(previous.get()).resolve(key.fileName()));
-            } else {
-                throw new MissingIndex(key);
-            }
-        }
-    }
-
-    /** {@code paths.embeddings_dir = s3://...}: the verification's queries come from the cached embeddings, brought up to date first. */
-    public Deployment withStoredEmbeddings(Optional<StoredEmbeddings> stored) {
-        this.storedEmbeddings = stored;
-        return this;
-    }
-
-    /** The rebuilt indices' embeddings into the local cache (the verifier takes seeded random queries where it cannot). */
-    private void fetchEmbeddings(GenerationManifest manifest) {
-        if (storedEmbeddings.isEmpty()) return;
-        for (GenerationManifest.Entry e : manifest.files()) {
-            if (!e.rebuilt() || e.embeddingsPath() == null) continue;
-            try {
-                storedEmbeddings.get().fetch(e.embeddingsPath());
-            } catch (IOException | IllegalArgumentException x) {
-                LOG.warn("event=verify_embeddings_unavailable generation={} index={} reason=\"{}\" then=random_queries", manifest.generationId(),
-                        e.indexKey(), x.getMessage());
-            }
-        }
-    }
-
-    /** Once a rebuild is decided: its staged objects in the artifact store are no longer needed. */
-    void forgetStaged(String rebuildId) {
-        artifacts.forget(rebuildId);
-    }
-
-    /** A staged file on this disk: downloaded from the artifact store (verified) when it was built on another machine. */
-    private Path staged(dev.faissrebuild.events.IndexBuilt built) throws IOException {
-        return artifacts.local(built.getStagedPath(), built.getSha256());
     }
 
     /**
