@@ -30,8 +30,15 @@ public sealed interface ArtifactStore extends AutoCloseable permits LocalArtifac
     /** The object under {@code key}, if any. */
     Optional<StoredObject> stat(String key) throws IOException;
 
-    /** Every object whose key starts with {@code prefix}, sorted by key. */
-    List<StoredObject> list(String prefix) throws IOException;
+    /** The keys of every object whose key starts with {@code prefix}, sorted: a listing only, no object is read. */
+    List<String> keys(String prefix) throws IOException;
+
+    /** Every object whose key starts with {@code prefix}, sorted by key, with its size and sha256 (one {@link #stat} each). */
+    default List<StoredObject> list(String prefix) throws IOException {
+        List<StoredObject> out = new java.util.ArrayList<>();
+        for (String key : keys(prefix)) stat(key).ifPresent(out::add);
+        return out;
+    }
 
     void delete(String key) throws IOException;
 

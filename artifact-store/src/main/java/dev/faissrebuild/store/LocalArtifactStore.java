@@ -61,16 +61,18 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public List<StoredObject> list(String prefix) throws IOException {
-        if (!Files.isDirectory(root)) return List.of();
-        List<StoredObject> out = new ArrayList<>();
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted(Comparator.naturalOrder()).toList()) {
+    public List<String> keys(String prefix) throws IOException {
+        // walked from the prefix's deepest directory, not the whole store (staging/ is not read to list generations/)
+        Path from = prefix.contains("/") ? root.resolve(prefix.substring(0, prefix.lastIndexOf('/'))) : root;
+        if (!from.normalize().startsWith(root) || !Files.isDirectory(from)) return List.of();
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
                 String key = root.relativize(p).toString().replace('\\', '/');
-                if (key.startsWith(prefix)) stat(key).ifPresent(out::add);
+                if (key.startsWith(prefix) && Files.isRegularFile(sidecar(p))) out.add(key); // without its sidecar it is incomplete
             }
         }
-        out.sort(Comparator.comparing(StoredObject::key));
+        out.sort(Comparator.naturalOrder());
         return out;
     }
 
@@ -95,7 +97,8 @@ public final class LocalArtifactStore implements ArtifactStore {
         return p;
     }
 
-    private static Path sidecar(Path target) {
+    /** {@code .<name>.sha256} beside {@code target}: where a file's sha256 is kept (also the embeddings cache's). */
+    static Path sidecar(Path target) {
         return target.resolveSibling("." + target.getFileName() + ".sha256");
     }
 }

@@ -84,7 +84,7 @@ public final class PublishedGenerations {
 
     /** The ids of every published generation. */
     public Set<String> ids() throws IOException {
-        return new java.util.TreeSet<>(store.list("generations/").stream().map(ArtifactStore.StoredObject::key)
+        return new java.util.TreeSet<>(store.keys("generations/").stream()
                 .filter(k -> k.endsWith("/" + MARKER)).map(k -> k.split("/")[1]).toList());
     }
 
@@ -122,7 +122,7 @@ public final class PublishedGenerations {
         for (String id : ids()) {
             if (keep.contains(id)) continue;
             store.delete(key(id, MARKER));
-            for (ArtifactStore.StoredObject o : store.list("generations/" + id + "/")) store.delete(o.key());
+            for (String key : store.keys("generations/" + id + "/")) store.delete(key);
             LOG.info("event=published_generation_removed generation={} store={}", id, store.describe());
         }
     }

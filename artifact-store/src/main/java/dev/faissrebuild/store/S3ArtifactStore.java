@@ -142,17 +142,16 @@ public final class S3ArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public List<StoredObject> list(String keyPrefix) throws IOException {
-        List<StoredObject> out = new ArrayList<>();
+    public List<String> keys(String keyPrefix) throws IOException {
+        List<String> out = new ArrayList<>();
         try {
             for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + keyPrefix)).contents()) {
-                if (o.key().endsWith("/")) continue; // a directory marker some servers list (S3Proxy's filesystem backend)
-                stat(o.key().substring(prefix.length())).ifPresent(out::add); // listings carry no user metadata
+                if (!o.key().endsWith("/")) out.add(o.key().substring(prefix.length())); // not a directory marker (S3Proxy's filesystem backend lists them)
             }
         } catch (SdkException e) {
             throw failure("list", keyPrefix, e);
         }
-        out.sort(Comparator.comparing(StoredObject::key));
+        out.sort(Comparator.naturalOrder());
         return out;
     }
 

@@ -68,7 +68,7 @@ public final class StagedArtifacts {
         if (store.isEmpty()) return;
         String prefix = layout.root().relativize(layout.staging(rebuildId)) + "/";
         try {
-            for (ArtifactStore.StoredObject o : store.get().list(prefix)) store.get().delete(o.key());
+            for (String key : store.get().keys(prefix)) store.get().delete(key);
         } catch (IOException e) {
             LOG.warn("event=staged_artifacts_not_removed rebuild={} store={} error=\"{}\"", rebuildId, store.get().describe(), e.getMessage());
         }

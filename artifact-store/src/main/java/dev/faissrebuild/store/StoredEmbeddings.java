@@ -47,7 +47,7 @@ public final class StoredEmbeddings implements AutoCloseable {
         Path file = ConfinedPaths.resolve(cache, name);
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             String wanted = sha256(name).orElseThrow(() -> new NoSuchFileException(store.describe() + "/" + name, null, "no such object"));
-            Path sidecar = file.resolveSibling("." + file.getFileName() + ".sha256");
+            Path sidecar = LocalArtifactStore.sidecar(file);
             if (Files.isRegularFile(file) && Files.isRegularFile(sidecar) && Files.readString(sidecar).strip().equals(wanted)) return file;
             long t0 = System.nanoTime();
             ArtifactStore.StoredObject o = Retries.of(() -> store.get(name, file));

@@ -91,6 +91,9 @@ abstract class ArtifactStoreContract {
             assertThat(s.list("generations/g2/")).extracting(ArtifactStore.StoredObject::key).containsExactly("generations/g2/a", "generations/g2/b");
             s.delete("generations/g2/a");
             assertThat(s.list("generations/")).extracting(ArtifactStore.StoredObject::key).containsExactly("generations/g1/a", "generations/g2/b");
+            assertThat(s.keys("generations/")).as("the listing alone").containsExactly("generations/g1/a", "generations/g2/b");
+            assertThat(s.keys("gen")).containsExactly("generations/g1/a", "generations/g2/b");
+            assertThat(s.keys("staging/r9/")).isEmpty();
             assertThatThrownBy(() -> s.get("generations/g2/a", dir.resolve("y"))).isInstanceOf(NoSuchFileException.class)
                     .hasMessageContaining(s.describe() + "/generations/g2/a");
             assertThatThrownBy(() -> s.put("../outside", src, sha)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'..'");
