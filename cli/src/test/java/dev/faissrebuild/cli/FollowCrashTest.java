@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code faiss-rebuild follow} as a process: killed (halted like SIGKILL, by the crash point
  * {@code follow.after_first_file}) with one file of the new generation downloaded, then restarted. Its live
  * set is the old generation, complete, until the restart brings the new one, complete. Its /metrics are
- * read by Prometheus's own {@code promtool check metrics}.
+ * read by Prometheus's own {@code promtool check metrics}, and what it serves by Python FAISS.
  */
 class FollowCrashTest {
     static final String BUCKET = "faiss-artifacts";
@@ -76,6 +76,7 @@ class FollowCrashTest {
                 follow.await("event=follow_switched generation=" + g2.generationId(), Duration.ofMinutes(1));
             }
             assertServes(host, g2);
+            assertPythonFaissReads(host, g2);
             assertThat(Files.exists(leftover)).as("the half-downloaded directory is removed").isFalse();
             assertThat(Files.isDirectory(host.generation(g1.generationId()))).as("the replaced generation is kept").isTrue();
         }
@@ -100,6 +101,18 @@ class FollowCrashTest {
         assertThat(host.liveGenerationId()).contains(m.generationId());
         for (GenerationManifest.Entry e : m.files()) {
             assertThat(Sha256.of(host.liveFile(IndexKey.parse(e.indexKey())))).as(e.fileName()).isEqualTo(e.sha256());
+        }
+    }
+
+    /** What a Python consumer opens on the serving host (Debian's python3-faiss): the fixed paths, through current. */
+    private static void assertPythonFaissReads(IndicesLayout host, GenerationManifest m) throws Exception {
+        for (GenerationManifest.Entry e : m.files()) {
+            Path file = host.liveFile(IndexKey.parse(e.indexKey()));
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import faiss, sys; print(faiss.read_index(sys.argv[1]).ntotal)", file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(p.waitFor()).as(file + ": " + out).isZero();
+            assertThat(out).as(file.toString()).isEqualTo(Long.toString(e.ntotal()));
         }
     }
 
